@@ -1,0 +1,57 @@
+# Everything the project needs is set up by these rules, into folders of the
+# project (.venv/, .tools/); a second run with nothing changed installs nothing.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+TOOLS_BIN := .tools/bin
+GO_TOOLS := helm kustomize staticcheck kube-score
+TOOLS := $(addprefix $(TOOLS_BIN)/,$(GO_TOOLS))
+
+export NO_MKDOCS_2_WARNING := 1
+export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
+
+.PHONY: help setup serve build verify test lock clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: $(VENV)/.installed $(TOOLS) ## Install Python packages and tools into the project
+
+serve: setup ## Serve the site with live reload on http://127.0.0.1:8000
+	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+verify: setup ## Prove every embedded snippet with the real tools
+	$(PY) -m verify
+
+build: verify ## Strict build of both languages into site/
+	$(VENV)/bin/mkdocs build --strict
+
+test: build ## Everything: verify, strict build, links, tests
+	$(PY) -m pytest -n 2
+
+lock: ## Regenerate requirements.lock from the pins in pyproject.toml
+	rm -rf .cache/lock-venv
+	$(PYTHON) -m venv .cache/lock-venv
+	.cache/lock-venv/bin/pip install --quiet pip-tools==7.6.2
+	.cache/lock-venv/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-find-links --output-file requirements.lock pyproject.toml
+
+clean: ## Remove everything make set up or built
+	rm -rf $(VENV) .tools .cache site build test-results
+
+$(VENV)/.installed: requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found. Install Python 3.11 (e.g. apt-get install python3.11 python3.11-venv)." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	@touch $@
+
+# One Go module per tool under tools/ pins it and all its dependencies (go.sum).
+$(TOOLS_BIN)/%: tools/%/go.mod tools/%/go.sum
+	@command -v go >/dev/null || { echo "error: go not found. Install Go 1.26 from the Go downloads page or your package manager." >&2; exit 1; }
+	cd tools/$* && GOBIN=$(CURDIR)/$(TOOLS_BIN) go install tool
+	@touch $@

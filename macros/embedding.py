@@ -1,0 +1,162 @@
+"""The macros themselves: turn a call on a page into a verified block.
+
+One Embedder exists per language build (define_env runs once per build), so
+nothing here is shared between languages.
+"""
+
+from __future__ import annotations
+
+import os
+
+from verify import kubernetes, records, render
+from verify.paths import SNIPPETS, rel
+from verify.process import CheckFailed
+from verify.runner import content_hash
+from verify.toolchain import MissingTool
+from verify.units import Unit, UnitError, go_module_root, unit_for
+
+from . import blocks
+from .go_examples import ExampleError, example_output
+from .manifests import ManifestError, select
+from .regions import RegionError, excerpt
+
+LANGUAGE_OF_SUFFIX = {".go": "go", ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".tpl": "go-text-template",
+                      ".txt": "text", ".md": "markdown", ".sh": "bash", ".mod": "text"}
+
+
+class SnippetError(Exception):
+    """Bad input on a page: names the page and the snippet, and fails the build."""
+
+    def __init__(self, page: str, call: str, problem: str):
+        super().__init__(f"{page}: {call}: {problem}")
+
+
+class Embedder:
+    def __init__(self, language: str, strict: bool, repo_url: str | None, page_path):
+        self.language = language
+        self.strict = strict
+        self.repo_url = repo_url.rstrip("/") if repo_url else None
+        self.page_path = page_path  # callable: the page being rendered, as docs/<lang>/...
+        self._hashes: dict[Unit, str] = {}
+
+    # -- macros --------------------------------------------------------------
+
+    def snippet(self, path: str, region: str | None = None, hl: str | None = None,
+                title: str | None = None, lang: str | None = None, **unknown) -> str:
+        """Embed a file under snippets/, or one named region of it."""
+        call = _describe("snippet", path, region=region, hl=hl, title=title, lang=lang, **unknown)
+        self._reject(call, unknown)
+        unit = self._unit(path, call)
+        file = SNIPPETS / path
+        if not file.is_file():
+            self._fail(call, f"snippets/{path} is a folder, not a file")
+        try:
+            shown = excerpt(file.read_text(encoding="utf-8"), region, hl)
+        except RegionError as error:
+            self._fail(call, f"snippets/{path}: {error}")
+        language = lang or LANGUAGE_OF_SUFFIX.get(file.suffix, "text")
+        code = blocks.fenced(shown.code, language, title or path, shown.highlight)
+        return blocks.block(code, self._status(unit, call, link=self._link(path)))
+
+    def helm_template(self, chart: str, values: str = "values.yaml", kind: str | None = None,
+                      name: str | None = None, **unknown) -> str:
+        """Show what `helm template` renders for a values file (optionally one object)."""
+        call = _describe("helm_template", chart, values=values, kind=kind, name=name, **unknown)
+        self._reject(call, unknown)
+        unit = self._unit(chart, call, kind="helm")
+        if not (unit.dir / values).is_file():
+            self._fail(call, f"snippets/{chart}/{values} does not exist")
+        output, record = self._output(unit, call, values, lambda: render.helm_template(unit.dir, values))
+        title = f"helm template {unit.dir.name} {chart}" + (f" --values {values}" if values != "values.yaml" else "")
+        return self._manifest_block(output, title, call, record, kind, name, self._link(f"{chart}/{values}"))
+
+    def kustomize_build(self, target: str, kind: str | None = None, name: str | None = None, **unknown) -> str:
+        """Show what `kustomize build` produces for a base or overlay (optionally one object)."""
+        call = _describe("kustomize_build", target, kind=kind, name=name, **unknown)
+        self._reject(call, unknown)
+        unit = self._unit(target, call, kind="kustomize")
+        output, record = self._output(unit, call, "build", lambda: render.kustomize_build(unit.dir))
+        return self._manifest_block(output, f"kustomize build {target}", call, record, kind, name,
+                                    self._link(f"{target}/kustomization.yaml"))
+
+    def go_example(self, package: str, example: str, **unknown) -> str:
+        """Show the output of a Go testable example; `go test` proves it."""
+        call = _describe("go_example", package, example, **unknown)
+        self._reject(call, unknown)
+        unit = self._unit(package, call, kind="go")
+        try:
+            output = example_output(unit.dir, example)
+        except ExampleError as error:
+            self._fail(call, f"snippets/{package}: {error}")
+        package_in_module = unit.dir.relative_to(go_module_root(unit.dir)).as_posix()
+        title = f"go test -run '^{example}$' ./{package_in_module}"
+        code = blocks.fenced(output, "text", title)
+        return blocks.block(code, self._status(unit, call, link=self._link(package)))
+
+    def illustrative(self, caller=None) -> str:
+        """Wrap a block that no tool proves; the reader is told so."""
+        return caller().strip("\n") + "\n\n" + blocks.illustrative_note(self.language) + "\n"
+
+    # -- shared steps ----------------------------------------------------------
+
+    def _unit(self, path: str, call: str, kind: str | None = None) -> Unit:
+        try:
+            unit = unit_for(path)
+        except UnitError as error:
+            self._fail(call, str(error))
+        if kind and unit.kind != kind:
+            self._fail(call, f"snippets/{path} is a {unit.kind} unit ({unit.path}), not a {kind} one")
+        if kind and (SNIPPETS / path).resolve() != unit.dir.resolve():
+            self._fail(call, f"name the {kind} unit's folder itself: snippets/{unit.path}")
+        return unit
+
+    def _record(self, unit: Unit):
+        if unit not in self._hashes:
+            self._hashes[unit] = content_hash(unit)
+        return records.matching(unit, self._hashes[unit])
+
+    def _status(self, unit: Unit, call: str, link: str | None) -> str:
+        record = self._record(unit)
+        if record is None and self.strict:
+            self._fail(call, f"{unit.key} has no passing verification record for its current "
+                             "content: run `make verify` (it reports what fails)")
+        return blocks.status(self.language, record, link)
+
+    def _output(self, unit: Unit, call: str, key: str, render_now):
+        """Tool output from the verification run; in a dev build, rendered now."""
+        record = self._record(unit)
+        if record is not None and key in record.outputs:
+            return record.outputs[key], record
+        if self.strict:
+            self._status(unit, call, None)  # raises: strict builds show only verified output
+        try:
+            return render_now(), None
+        except (CheckFailed, MissingTool) as error:
+            self._fail(call, f"rendering failed: {getattr(error, 'output', error)}")
+
+    def _manifest_block(self, output, title, call, record, kind, name, link) -> str:
+        try:
+            shown = select(output, kind, name)
+        except ManifestError as error:
+            self._fail(call, str(error))
+        exceptions = kubernetes.exceptions(kubernetes.parse(shown, title))
+        extra = blocks.exceptions_note(self.language, exceptions) if exceptions else ""
+        status_line = blocks.status(self.language, record, link)  # record is None only in dev builds
+        return blocks.block(blocks.fenced(shown, "yaml", title), status_line, extra)
+
+    def _link(self, path: str) -> str | None:
+        if not self.repo_url:
+            return None
+        return f"{self.repo_url}/blob/{os.environ.get('GIT_REF', 'main')}/snippets/{path}"
+
+    def _reject(self, call: str, unknown: dict) -> None:
+        if unknown:
+            self._fail(call, f"unknown option(s) {', '.join(sorted(unknown))}")
+
+    def _fail(self, call: str, problem: str):
+        raise SnippetError(self.page_path(), call, problem)
+
+
+def _describe(macro: str, *args, **kwargs) -> str:
+    shown = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items() if v is not None]
+    return f"{macro}({', '.join(shown)})"

@@ -1,0 +1,26 @@
+"""What the macros say to the reader, per language."""
+
+MESSAGES = {
+    "sv": {
+        "verified": "Verifierad",
+        "unverified": "Inte verifierad ännu",
+        "unverified_hint": "kör <code>make verify</code>",
+        "illustrative": "Illustrativt exempel – inte verifierat av testsviten",
+        "source": "källkod",
+        "output_of": "Utdata från",
+        "exception": "Policyundantag",
+    },
+    "en": {
+        "verified": "Verified",
+        "unverified": "Not verified yet",
+        "unverified_hint": "run <code>make verify</code>",
+        "illustrative": "Illustrative example – not verified by the test suite",
+        "source": "source",
+        "output_of": "Output of",
+        "exception": "Policy exception",
+    },
+}
+
+
+def text(language: str, key: str) -> str:
+    return MESSAGES[language][key]

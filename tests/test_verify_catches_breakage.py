@@ -1,0 +1,122 @@
+"""The verifier fails for every kind of breakage, naming the file at fault.
+
+Each test breaks one thing in a fixture project and runs the real
+`python -m verify` on it, as `make verify` does.
+"""
+
+import pytest
+
+GO_FILE = "snippets/fixture-go/greet/greet.go"
+GO_TEST = "snippets/fixture-go/greet/greet_test.go"
+CHART_TEMPLATE = "snippets/fixture-helm/demo/templates/configmap.yaml"
+KUSTOMIZATION = "snippets/fixture-kustomize/base/kustomization.yaml"
+
+
+def assert_fails(result, *expected: str) -> None:
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    for text in expected:
+        assert text in output, f"{text!r} missing from:\n{output}"
+
+
+def test_fixture_project_verifies_cleanly(project):
+    result = project.verify()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 units verified, 0 failed" in result.stdout
+
+
+def test_go_file_that_does_not_compile_is_caught(project):
+    project.edit(GO_FILE, 'return fmt.Sprintf("Hej, %s!", name)', "return name +")
+    assert_fails(project.verify(), "go:fixture-go/greet", "greet.go", "1 failed")
+
+
+def test_failing_go_test_is_caught(project):
+    project.edit(GO_FILE, "Hej, %s!", "Hallå, %s!")
+    assert_fails(project.verify(), "go test -race", "greet_test.go", "docs/sv/index.md")
+
+
+def test_unformatted_go_file_is_caught(project):
+    project.edit(GO_FILE, "func Greet(name string) string {", "func Greet(name string) string   {")
+    assert_fails(project.verify(), "gofmt", "greet.go")
+
+
+def test_go_package_without_tests_is_caught(project):
+    (project.root / GO_TEST).unlink()
+    assert_fails(project.verify(), "snippets/fixture-go/greet has no tests")
+
+
+def test_chart_rendering_an_unknown_field_is_caught(project):
+    project.edit(CHART_TEMPLATE, "\ndata:", "\ncolour: blue\ndata:")
+    assert_fails(project.verify(), "ConfigMap/demo-greeting", "colour", "helm:fixture-helm/demo")
+
+
+def test_kustomization_pointing_at_a_missing_file_is_caught(project):
+    project.edit(KUSTOMIZATION, "configmap.yaml", "missing.yaml")
+    assert_fails(project.verify(), "kustomize build", "missing.yaml")
+
+
+def test_workload_breaking_policy_is_caught(project):
+    project.write("snippets/fixture-kustomize/base/deployment.yaml", """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: greeter
+spec:
+  selector:
+    matchLabels: {app: greeter}
+  template:
+    metadata:
+      labels: {app: greeter}
+    spec:
+      containers:
+        - name: greeter
+          image: example/greeter:latest
+""")
+    project.edit(KUSTOMIZATION, "  - configmap.yaml", "  - configmap.yaml\n  - deployment.yaml")
+    assert_fails(project.verify(), "Deployment/greeter", "[resources]", "[probes]", "[pinned-image]")
+
+
+def test_inline_untested_block_is_caught(project):
+    project.write("docs/sv/inline.md", "# Inline\n\n```go\npackage main\n```\n")
+    assert_fails(project.verify(), "docs/sv/inline.md:3", "inline ```go block")
+
+
+def test_illustrative_block_is_allowed(project):
+    project.write("docs/sv/inline.md", "# Inline\n\n{% call illustrative() %}\n```yaml\na: 1\n```\n{% endcall %}\n")
+    result = project.verify()
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_orphan_snippet_file_is_caught(project):
+    project.write("snippets/fixture-go/greet/extra.go", "package greet\n\n// Extra is never shown.\nconst Extra = 1\n")
+    assert_fails(project.verify(), "snippets/fixture-go/greet/extra.go is an orphan")
+
+
+def test_translation_embedding_other_snippets_is_caught(project):
+    project.edit("docs/en/index.md", '{{ snippet("fixture-helm/demo/values.yaml") }}', "")
+    assert_fails(project.verify(), "docs/en/index.md embeds", "docs/sv/index.md embeds")
+
+
+def test_missing_snippet_file_is_caught(project):
+    project.edit("docs/sv/index.md", "fixture-kustomize/base/configmap.yaml", "fixture-kustomize/base/nope.yaml")
+    assert_fails(project.verify(), "docs/sv/index.md", "snippets/fixture-kustomize/base/nope.yaml does not exist")
+
+
+def test_indented_call_without_indent_filter_is_caught(project):
+    project.write("docs/sv/tabs.md", '# Tabs\n\n=== "Go"\n\n    {{ snippet("fixture-go/greet/greet.go") }}\n')
+    assert_fails(project.verify(), "docs/sv/tabs.md:5", "indent(4)")
+
+
+@pytest.mark.parametrize("unit", ["go:fixture-go/greet", "helm:fixture-helm/demo"])
+def test_second_run_reuses_records_and_a_change_reruns_only_that_unit(project, unit):
+    assert project.verify().returncode == 0
+    again = project.verify()
+    assert again.stdout.count("cached") == 3, again.stdout
+    if unit.startswith("go:"):
+        project.edit(GO_FILE, "// Greet returns", "// Greet politely returns")
+    else:
+        project.edit("snippets/fixture-helm/demo/values.yaml", "hej", "hejsan")
+    changed = project.verify()
+    assert changed.returncode == 0, changed.stdout + changed.stderr
+    rerun = [line for line in changed.stdout.splitlines() if line.startswith("ok") and "cached" not in line]
+    assert len(rerun) == 1 and unit in rerun[0], changed.stdout

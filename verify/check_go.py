@@ -1,0 +1,35 @@
+"""Go units: gofmt, go vet, staticcheck and go test -race on one package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .process import CheckFailed, run
+from .toolchain import go, go_version, module_version, tool
+from .units import Unit, go_module_root
+
+CHECKS = ["gofmt", "go vet", "staticcheck", "go test -race"]
+
+
+def verify(unit: Unit) -> dict:
+    module = go_module_root(unit.dir)
+    package = "./" + unit.dir.relative_to(module).as_posix() if unit.dir != module else "."
+    sources = sorted(unit.dir.glob("*.go"))
+    if not any(p.name.endswith("_test.go") for p in sources):
+        raise CheckFailed(
+            f"ls {unit.path}/*_test.go",
+            f"snippets/{unit.path} has no tests: every Go package a page shows needs a _test.go file",
+        )
+    gofmt = str(Path(go()).resolve().parent / "gofmt")
+    unformatted = run([gofmt, "-l", *map(str, sources)], cwd=module).strip()
+    if unformatted:
+        raise CheckFailed(f"gofmt -l {unit.path}", f"not gofmt-formatted:\n{unformatted}")
+    run([go(), "vet", package], cwd=module)
+    staticcheck = tool("staticcheck")
+    run([staticcheck, package], cwd=module)
+    run([go(), "test", "-race", "-count=1", package], cwd=module)
+    return {
+        "checks": CHECKS,
+        "tools": {"Go": go_version(), "staticcheck": module_version(staticcheck)},
+        "outputs": {},
+    }

@@ -1,0 +1,80 @@
+"""The pinned tools: where they are, which version each is, and a salt that
+changes whenever a tool or a check changes (so records are redone)."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import shutil
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+from .kube_versions import KUBERNETES_VERSIONS
+from .paths import ROOT, TOOLS_BIN
+
+_TOOL_MODULES = {  # kind -> tools/<name> modules whose pins affect its verdict
+    "go": ("staticcheck",),
+    "helm": ("helm", "kube-score", "helm-unittest"),
+    "kustomize": ("kustomize", "kube-score"),
+    "prometheus": (),
+}
+
+
+class MissingTool(Exception):
+    pass
+
+
+def tool(name: str) -> str:
+    """The project's pinned binary, or a message saying how to get it."""
+    path = TOOLS_BIN / name
+    if path.is_file():
+        return str(path)
+    raise MissingTool(f"{name} is not installed in {TOOLS_BIN.relative_to(ROOT)}: run `make setup`")
+
+
+def go() -> str:
+    found = shutil.which("go")
+    if not found:
+        raise MissingTool("go is not on PATH: install Go 1.26")
+    return found
+
+
+@lru_cache(maxsize=None)
+def go_version() -> str:
+    out = subprocess.run([go(), "env", "GOVERSION"], capture_output=True, text=True, check=True)
+    return out.stdout.strip().removeprefix("go")
+
+
+@lru_cache(maxsize=None)
+def module_version(binary: str) -> str:
+    """The module version a Go binary was built from (`go version -m`)."""
+    out = subprocess.run([go(), "version", "-m", binary], capture_output=True, text=True, check=True)
+    for line in out.stdout.splitlines():
+        parts = line.split()
+        if parts and parts[0] == "mod":
+            return parts[2].removeprefix("v")
+    return "unknown"
+
+
+@lru_cache(maxsize=None)
+def salt(kind: str) -> str:
+    """Everything besides the unit's own files that its verdict depends on."""
+    digest = hashlib.sha256()
+    for source in sorted((ROOT / "verify").glob("*.py")):
+        digest.update(source.read_bytes())
+    for name in _TOOL_MODULES[kind]:
+        for pin in ("go.mod", "go.sum"):
+            path = ROOT / "tools" / name / pin
+            if path.exists():
+                digest.update(path.read_bytes())
+    if kind == "prometheus":
+        digest.update(_read(ROOT / "tools" / "promtool.version"))
+    digest.update(go_version().encode())
+    digest.update(importlib.metadata.version("kubernetes-validate").encode())
+    digest.update(" ".join(KUBERNETES_VERSIONS).encode())
+    return digest.hexdigest()
+
+
+def _read(path: Path) -> bytes:
+    return path.read_bytes() if path.exists() else b""
