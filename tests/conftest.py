@@ -47,8 +47,9 @@ class Project:
         return self.run(mkdocs, "build", *(["--strict"] if strict else []))
 
 
-def _with_fixture_nav(config: str) -> str:
-    return config[: config.index("\nnav:")] + "\nnav:\n  - index.md\n"
+def _without_nav(config: str) -> str:
+    """Fixture pages differ from the site's: let MkDocs list whatever is there."""
+    return config[: config.index("\nnav:")] + "\n"
 
 
 @pytest.fixture
@@ -59,6 +60,22 @@ def project(tmp_path: Path) -> Project:
     for name in MACHINERY:
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     for config in ("mkdocs.yml", "mkdocs.en.yml"):
-        (root / config).write_text(_with_fixture_nav((ROOT / config).read_text()))
+        (root / config).write_text(_without_nav((ROOT / config).read_text()))
     (root / ".tools").symlink_to(ROOT / ".tools")
     return Project(root)
+
+
+@pytest.fixture(scope="session")
+def served_site():
+    """The real site, built strictly for and served on a local port."""
+    import shutil
+
+    from site_server import build, free_port, serve, world_readable_tempdir
+
+    folder = world_readable_tempdir()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    build(folder / "site", url)
+    with serve(folder / "site", port) as served:
+        yield served, folder / "site"
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,22 @@
+"""A strict build fails on a broken page and says which page."""
+
+import pytest
+
+BAD_PAGES = {
+    "broken link": ("[länk](finns-inte.md)", "finns-inte.md"),
+    "missing anchor": ("[länk](index.md#finns-inte)", "finns-inte"),
+    "bad front matter": (None, "trasig.md"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_PAGES)
+def test_strict_build_fails_naming_the_page(project, case):
+    body, expected = BAD_PAGES[case]
+    if body is None:
+        project.write("docs/sv/trasig.md", "---\ntitle: [oavslutad\n---\n# Trasig\n")
+    else:
+        project.write("docs/sv/trasig.md", f"# Trasig\n\n{body}\n")
+    assert project.verify().returncode == 0
+    result = project.build()
+    assert result.returncode != 0, result.stderr
+    assert "trasig.md" in result.stderr and expected in result.stderr, result.stderr
