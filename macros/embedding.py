@@ -118,17 +118,20 @@ class Embedder:
     def _status(self, unit: Unit, call: str, link: str | None) -> str:
         record = self._record(unit)
         if record is None and self.strict:
-            self._fail(call, f"{unit.key} has no passing verification record for its current "
-                             "content: run `make verify` (it reports what fails)")
+            self._fail_unverified(unit, call)
         return blocks.status(self.language, record, link)
+
+    def _fail_unverified(self, unit: Unit, call: str):
+        self._fail(call, f"{unit.key} has no passing verification record for its current "
+                         "content: run `make verify` (it reports what fails)")
 
     def _output(self, unit: Unit, call: str, key: str, render_now):
         """Tool output from the verification run; in a dev build, rendered now."""
         record = self._record(unit)
         if record is not None and key in record.outputs:
             return record.outputs[key], record
-        if self.strict:
-            self._status(unit, call, None)  # raises: strict builds show only verified output
+        if self.strict:  # strict builds show only output a verification run produced
+            self._fail_unverified(unit, call)
         try:
             return render_now(), None
         except (CheckFailed, MissingTool) as error:
