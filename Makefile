@@ -15,12 +15,16 @@ TOOLS := $(addprefix $(TOOLS_BIN)/,$(GO_TOOLS))
 export NO_MKDOCS_2_WARNING := 1
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
 
-.PHONY: help setup serve build verify test lock clean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: help setup setup-test serve build verify test lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 setup: $(VENV)/.installed $(TOOLS) ## Install Python packages and tools into the project
+
+setup-test: setup $(CHROMIUM) node_modules/.installed ## Also the browser and front-end checkers the tests use
 
 serve: setup ## Serve the site with live reload on http://127.0.0.1:8000
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
@@ -31,7 +35,7 @@ verify: setup ## Prove every embedded snippet with the real tools
 build: verify ## Strict build of both languages into site/
 	$(VENV)/bin/mkdocs build --strict
 
-test: build ## Everything: verify, strict build, links, tests
+test: setup-test build ## Everything: verify, strict build, links, browser, tests
 	$(PY) -m pytest -n 2
 
 lock: ## Regenerate requirements.lock from the pins in pyproject.toml
@@ -42,7 +46,7 @@ lock: ## Regenerate requirements.lock from the pins in pyproject.toml
 	  --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 clean: ## Remove everything make set up or built
-	rm -rf $(VENV) .tools .cache site build test-results
+	rm -rf $(VENV) .tools .cache site build test-results node_modules
 
 $(VENV)/.installed: requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found. Install Python 3.11 (e.g. apt-get install python3.11 python3.11-venv)." >&2; exit 1; }
@@ -54,4 +58,16 @@ $(VENV)/.installed: requirements.lock
 $(TOOLS_BIN)/%: tools/%/go.mod tools/%/go.sum
 	@command -v go >/dev/null || { echo "error: go not found. Install Go 1.26 from the Go downloads page or your package manager." >&2; exit 1; }
 	cd tools/$* && GOBIN=$(CURDIR)/$(TOOLS_BIN) go install tool
+	@touch $@
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser.
+$(CHROMIUM):
+	@[ "$$(id -u)" = 0 ] || { echo "error: $(CHROMIUM) is missing. Install Debian's chromium package: sudo apt-get install chromium" >&2; exit 1; }
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+# axe-core and the Nu Html Checker, pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found. Install Node.js 20." >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@

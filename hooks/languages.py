@@ -130,7 +130,13 @@ def on_serve(server, config, builder):
 
 
 def on_config(config):
-    """Edit links need the repository; without REPO_URL there are none."""
+    """Edit links need the repository; without REPO_URL there are none.
+
+    Material keeps the reader's choices (dark mode, ...) under a storage scope;
+    making it the site root lets both languages share them."""
+    root = _root_url(config)
+    config.extra["scope"] = root
+    config.extra["language_roots"] = [posixpath.join(root, prefix) for _, prefix, _ in LANGUAGES.values()]
     if config.repo_url:
         config.edit_uri = f"edit/main/docs/{_language(config)}/"
     return config

@@ -1,0 +1,84 @@
+"""What a reader does on the site, in a real browser."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from site_pages import pages_with_snippets
+
+DEEP_PAGE = "bygga-distribuerade-system/"
+
+
+def switch_language(page, language: str) -> None:
+    page.hover(".md-header__option .md-select")
+    page.click(f".md-select__link[hreflang={language}]")
+
+
+def test_switching_language_on_a_deep_page_keeps_the_page(page, served_site):
+    url, _ = served_site
+    page.goto(url + DEEP_PAGE)
+    switch_language(page, "en")
+    expect(page).to_have_url(url + "en/" + DEEP_PAGE)
+    assert page.get_attribute("html", "lang") == "en"
+    switch_language(page, "sv")
+    expect(page).to_have_url(url + DEEP_PAGE)
+    assert page.get_attribute("html", "lang") == "sv"
+
+
+def search(page, query: str) -> list[str]:
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(query, delay=20)  # typed, as the search listens for input
+    results = page.locator(".md-search-result__item a")
+    expect(results.first).to_be_visible(timeout=10_000)
+    return results.evaluate_all("links => links.map(a => a.href)")
+
+
+@pytest.mark.parametrize("inflected", ["kretsbrytarna", "kretsbrytaren"])
+def test_swedish_search_finds_a_page_by_an_inflected_form(page, served_site, inflected):
+    url, _ = served_site
+    page.goto(url)
+    # The article says "kretsbrytare"; neither query form appears on it.
+    hits = search(page, inflected)
+    assert any(h.startswith(url + DEEP_PAGE) for h in hits), hits
+    assert not any("/en/" in h for h in hits), hits
+
+
+def test_english_search_finds_english_pages_only(page, served_site):
+    url, _ = served_site
+    page.goto(url + "en/")
+    hits = search(page, "circuit breakers")
+    assert hits and all(h.startswith(url + "en/") for h in hits), hits
+
+
+def test_copy_button_copies_exactly_the_code_shown(page, served_site):
+    url, site = served_site
+    snippet_pages = pages_with_snippets(site)
+    assert snippet_pages, "no page embeds a snippet"
+    page.goto(url + snippet_pages[0])
+    block = page.locator(".highlight").first
+    shown = block.locator("code").inner_text()
+    block.hover()
+    block.locator(".md-clipboard").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() == shown.strip()
+    assert "--8<--" not in copied
+
+
+def test_dark_mode_toggle_works_and_is_remembered_across_languages(page, served_site):
+    url, _ = served_site
+    page.goto(url)
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
+    page.locator("label.md-header__button[for^=__palette]:visible").click()
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    page.reload()
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    page.goto(url + "en/" + DEEP_PAGE)
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+
+
+def test_pages_show_their_title_in_the_reader_language(page, served_site):
+    url, _ = served_site
+    page.goto(url + "en/")
+    assert re.search("Building distributed systems", page.title())
