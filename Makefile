@@ -9,8 +9,9 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS_BIN := .tools/bin
-GO_TOOLS := helm kustomize staticcheck kube-score
-TOOLS := $(addprefix $(TOOLS_BIN)/,$(GO_TOOLS))
+GO_TOOLS := helm kustomize staticcheck kube-score helm-unittest
+TOOLS := $(addprefix $(TOOLS_BIN)/,$(GO_TOOLS) promtool)
+PROMTOOL_VERSION := $(shell cat tools/promtool.version)
 
 export NO_MKDOCS_2_WARNING := 1
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
@@ -22,9 +23,9 @@ CHROMIUM := /usr/bin/chromium
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed $(TOOLS) ## Install Python packages and tools into the project
+setup: $(VENV)/.installed $(TOOLS) node_modules/.installed ## Install Python packages, tools and front-end packages into the project
 
-setup-test: setup $(CHROMIUM) node_modules/.installed ## Also the browser and front-end checkers the tests use
+setup-test: setup $(CHROMIUM) ## Also Chromium, for the browser tests
 
 serve: setup ## Serve the site with live reload on http://127.0.0.1:8000
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
@@ -60,13 +61,25 @@ $(TOOLS_BIN)/%: tools/%/go.mod tools/%/go.sum
 	cd tools/$* && GOBIN=$(CURDIR)/$(TOOLS_BIN) go install tool
 	@touch $@
 
+# promtool has replace directives and does not `go install`; Debian's prometheus
+# package ships it. Only the promtool binary is taken, the server is not installed.
+$(TOOLS_BIN)/promtool: tools/promtool.version
+	@command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || { echo "error: promtool comes from Debian's prometheus package; apt-get and dpkg-deb are needed" >&2; exit 1; }
+	rm -rf .cache/promtool && mkdir -p .cache/promtool $(TOOLS_BIN)
+	cd .cache/promtool && { apt-get download -qq prometheus=$(PROMTOOL_VERSION) 2>/dev/null \
+	  || { apt-get update -qq && apt-get download -qq prometheus=$(PROMTOOL_VERSION); } \
+	  || { echo "error: Debian no longer serves prometheus=$(PROMTOOL_VERSION): put the version 'apt-cache policy prometheus' shows in tools/promtool.version" >&2; exit 1; }; }
+	dpkg-deb -x .cache/promtool/prometheus_*.deb .cache/promtool/root
+	cp .cache/promtool/root/usr/bin/promtool $@
+	rm -rf .cache/promtool
+
 # Debian's Chromium for the browser tests; Playwright never downloads a browser.
 $(CHROMIUM):
 	@[ "$$(id -u)" = 0 ] || { echo "error: $(CHROMIUM) is missing. Install Debian's chromium package: sudo apt-get install chromium" >&2; exit 1; }
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
-# axe-core and the Nu Html Checker, pinned in package-lock.json.
+# Mermaid (served with the site), axe-core and the Nu Html Checker, pinned in package-lock.json.
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm not found. Install Node.js 20." >&2; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error

@@ -4,6 +4,7 @@
   autocomplete="off", which HTML only allows on text-like inputs.
 - The search overlay has role="dialog" but no accessible name; it gets the
   search field's own label.
+- Navigation section labels carry an empty tabindex="", which is no number.
 
 The HTML validator and axe tests fail if Material's markup changes under
 these replacements, so they cannot silently stop working.
@@ -20,6 +21,7 @@ _SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog
 
 def on_post_page(output: str, page, config) -> str:
     output = _TOGGLE.sub(r"\1", output)
+    output = output.replace(' tabindex=""', "")
     label = _SEARCH_LABEL.search(output)
     if label:
         output = output.replace(

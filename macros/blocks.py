@@ -7,7 +7,6 @@ renders a macro's return value again, so `{{ }}` in Helm templates is safe.
 
 from __future__ import annotations
 
-import html
 import re
 
 from verify.records import Record
@@ -26,29 +25,35 @@ def fenced(code: str, language: str, title: str, highlight: tuple[int, ...] = ()
 
 
 def status(language: str, record: Record | None, link: str | None) -> str:
-    """The line under a block: which checks proved it, or that none has yet."""
-    source = f' · <a href="{html.escape(link)}">{text(language, "source")}</a>' if link else ""
+    """The line under a block: which checks proved it, or that none has yet.
+
+    Markdown with attr_list rather than HTML, so it stays a paragraph of its
+    own inside tabs and admonitions too."""
+    source = f" · [{text(language, 'source')}]({link})" if link else ""
     if record is None:
         return (
-            '<p class="snippet-status snippet-status--unverified">'
-            f'<strong>{text(language, "unverified")}</strong>: {text(language, "unverified_hint")}{source}</p>'
+            f"**{text(language, 'unverified')}**: {text(language, 'unverified_hint')}{source}\n"
+            "{ .snippet-status .snippet-status--unverified }"
         )
     return (
-        '<p class="snippet-status snippet-status--verified">'
-        f'<strong>{text(language, "verified")}</strong>: {html.escape(record.summary())}{source}</p>'
+        f"**{text(language, 'verified')}**: {_escape(record.summary())}{source}\n"
+        "{ .snippet-status .snippet-status--verified }"
     )
+
+
+def _escape(plain: str) -> str:
+    return re.sub(r"([\\`*_\[\]{}])", r"\\\1", plain)
 
 
 def illustrative_note(language: str) -> str:
-    return f'<p class="snippet-status snippet-status--illustrative">{text(language, "illustrative")}</p>'
+    return f"*{text(language, 'illustrative')}*\n{{ .snippet-status .snippet-status--illustrative }}"
 
 
 def exceptions_note(language: str, exceptions: list[dict]) -> str:
-    items = "".join(
-        f"<li><code>{html.escape(e['object'])}</code> ({html.escape(e['rules'])}): {html.escape(e['reason'])}</li>"
-        for e in exceptions
+    items = "\n".join(
+        f"    - `{e['object']}` ({_escape(e['rules'])}): {_escape(e['reason'])}" for e in exceptions
     )
-    return f'<div class="snippet-exceptions"><strong>{text(language, "exception")}</strong><ul>{items}</ul></div>'
+    return f'!!! info "{text(language, "exception")}"\n\n{items}'
 
 
 def block(code_block: str, status_line: str, extra: str = "") -> str:

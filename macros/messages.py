@@ -4,7 +4,7 @@ MESSAGES = {
     "sv": {
         "verified": "Verifierad",
         "unverified": "Inte verifierad ännu",
-        "unverified_hint": "kör <code>make verify</code>",
+        "unverified_hint": "kör `make verify`",
         "illustrative": "Illustrativt exempel – inte verifierat av testsviten",
         "source": "källkod",
         "output_of": "Utdata från",
@@ -13,7 +13,7 @@ MESSAGES = {
     "en": {
         "verified": "Verified",
         "unverified": "Not verified yet",
-        "unverified_hint": "run <code>make verify</code>",
+        "unverified_hint": "run `make verify`",
         "illustrative": "Illustrative example – not verified by the test suite",
         "source": "source",
         "output_of": "Output of",

@@ -61,7 +61,8 @@ def project(tmp_path: Path) -> Project:
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     for config in ("mkdocs.yml", "mkdocs.en.yml"):
         (root / config).write_text(_without_nav((ROOT / config).read_text()))
-    (root / ".tools").symlink_to(ROOT / ".tools")
+    for installed in (".tools", "node_modules"):  # set up by make, shared read-only
+        (root / installed).symlink_to(ROOT / installed)
     return Project(root)
 
 

@@ -93,10 +93,11 @@ def jinja_environment() -> jinja2.Environment:
 
 
 class _IgnoreTagsLoader(yaml.SafeLoader):
-    """mkdocs.yml uses !ENV tags; their values do not matter here."""
+    """mkdocs.yml uses !ENV and !!python/name tags; their values do not matter here."""
 
 
 _IgnoreTagsLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_IgnoreTagsLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
 def parse_page(path: Path, language: str, env: jinja2.Environment | None = None) -> Page:

@@ -58,9 +58,9 @@ def test_copy_button_copies_exactly_the_code_shown(page, served_site):
     assert snippet_pages, "no page embeds a snippet"
     page.goto(url + snippet_pages[0])
     block = page.locator(".highlight").first
-    shown = block.locator("code").inner_text()
+    shown = block.locator("code").evaluate("code => code.textContent")
     block.hover()
-    block.locator(".md-clipboard").click()
+    block.locator("button[data-md-type=copy]").click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.strip() == shown.strip()
     assert "--8<--" not in copied
