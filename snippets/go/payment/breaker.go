@@ -1,0 +1,71 @@
+package payment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sony/gobreaker/v2"
+)
+
+// --8<-- [start:settings]
+const (
+	// FailureThreshold consecutive failures open the breaker.
+	FailureThreshold = 5
+	// OpenTimeout is how long the breaker stays open before it lets one
+	// trial call through (half-open).
+	OpenTimeout = 30 * time.Second
+)
+
+// ErrUnavailable is returned, without calling the provider, while the
+// breaker is open.
+var ErrUnavailable = errors.New("payment provider unavailable")
+
+// Breaker is a Charger that stops calling a failing provider for a while.
+// Without it, every worker would wait for a timeout on every event, queues
+// would grow, and the struggling provider would get no room to recover.
+type Breaker struct {
+	next Charger
+	cb   *gobreaker.CircuitBreaker[struct{}]
+}
+
+// NewBreaker wraps next. onStateChange, if not nil, is told about every
+// state change; log it, it is the first sign of a provider outage.
+func NewBreaker(next Charger, onStateChange func(from, to gobreaker.State)) *Breaker {
+	settings := gobreaker.Settings{
+		Name:        "payment",
+		MaxRequests: 1, // half-open: a single trial call decides
+		Timeout:     OpenTimeout,
+		ReadyToTrip: func(c gobreaker.Counts) bool {
+			return c.ConsecutiveFailures >= FailureThreshold
+		},
+		// A declined card is a correct answer from a healthy provider.
+		IsSuccessful: func(err error) bool { return err == nil || errors.Is(err, ErrDeclined) },
+		// Our own shutdown cancelling a call says nothing about the provider.
+		IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
+	}
+	if onStateChange != nil {
+		settings.OnStateChange = func(_ string, from, to gobreaker.State) { onStateChange(from, to) }
+	}
+	return &Breaker{next: next, cb: gobreaker.NewCircuitBreaker[struct{}](settings)}
+}
+
+// --8<-- [end:settings]
+
+// --8<-- [start:charge]
+// Charge calls the provider unless the breaker is open.
+func (b *Breaker) Charge(ctx context.Context, orderID string, cents int64) error {
+	_, err := b.cb.Execute(func() (struct{}, error) {
+		return struct{}{}, b.next.Charge(ctx, orderID, cents)
+	})
+	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err) // failed fast
+	}
+	return err
+}
+
+// --8<-- [end:charge]
+
+// State is the breaker's current state: closed, open or half-open.
+func (b *Breaker) State() gobreaker.State { return b.cb.State() }

@@ -1,0 +1,55 @@
+// Package tracing sets up OpenTelemetry for a process: the TracerProvider
+// that records and exports spans, and W3C Trace Context propagation, which
+// carries a trace from one service to the next in the traceparent header.
+package tracing
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+)
+
+// Propagator reads and writes the W3C traceparent and baggage headers.
+func Propagator() propagation.TextMapPropagator {
+	return propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
+}
+
+// --8<-- [start:setup]
+// Setup installs the global propagator and TracerProvider for service and
+// returns a function that flushes buffered spans; call it on shutdown.
+//
+// Spans are exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set,
+// the variable every OpenTelemetry SDK reads. Without it nothing is exported,
+// but the propagator still passes trace headers on, so a trace that started
+// upstream is not cut off here.
+func Setup(ctx context.Context, service string) (shutdown func(context.Context) error, err error) {
+	otel.SetTextMapPropagator(Propagator())
+	if os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" {
+		return func(context.Context) error { return nil }, nil
+	}
+
+	exporter, err := otlptracehttp.New(ctx) // endpoint, headers etc. from OTEL_* variables
+	if err != nil {
+		return nil, fmt.Errorf("tracing: %w", err)
+	}
+	res, err := resource.Merge(resource.Default(),
+		resource.NewSchemaless(attribute.String("service.name", service)))
+	if err != nil {
+		return nil, fmt.Errorf("tracing: %w", err)
+	}
+	tp := sdktrace.NewTracerProvider(
+		sdktrace.WithBatcher(exporter), // export in the background, never on the request path
+		sdktrace.WithResource(res),
+	)
+	otel.SetTracerProvider(tp)
+	return tp.Shutdown, nil
+}
+
+// --8<-- [end:setup]

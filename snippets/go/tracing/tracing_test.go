@@ -1,0 +1,110 @@
+package tracing_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"testing"
+
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+
+	"example.com/orders/tracing"
+)
+
+// --8<-- [start:hop-test]
+// One request crosses an HTTP hop: the orders service calls the payment
+// service. The test proves both ends belong to one trace and that the
+// payment server's span is a child of the orders client's span.
+func TestTraceCrossesHTTPHop(t *testing.T) {
+	spans := tracetest.NewInMemoryExporter()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans))
+	opts := []otelhttp.Option{otelhttp.WithTracerProvider(tp), otelhttp.WithPropagators(tracing.Propagator())}
+
+	var traceparent string
+	paymentMux := http.NewServeMux()
+	paymentMux.HandleFunc("POST /charges", func(w http.ResponseWriter, r *http.Request) {
+		traceparent = r.Header.Get("traceparent") // what actually crossed the wire
+		w.WriteHeader(http.StatusNoContent)
+	})
+	payment := httptest.NewServer(otelhttp.NewHandler(paymentMux, "payment", opts...))
+	defer payment.Close()
+
+	client := &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport, opts...)}
+	ctx, parent := tp.Tracer("orders").Start(t.Context(), "create order")
+	req, _ := http.NewRequestWithContext(ctx, "POST", payment.URL+"/charges", nil)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	parent.End()
+
+	byName := map[string]tracetest.SpanStub{}
+	for _, s := range spans.GetSpans() {
+		byName[s.Name] = s
+	}
+	root, clientSpan, serverSpan := byName["create order"], byName["HTTP POST"], byName["POST /charges"]
+
+	if serverSpan.SpanKind != trace.SpanKindServer || clientSpan.SpanKind != trace.SpanKindClient {
+		t.Fatalf("spans = %v, want a client span and a server span named after the route", byName)
+	}
+	if serverSpan.Parent.SpanID() != clientSpan.SpanContext.SpanID() ||
+		clientSpan.Parent.SpanID() != root.SpanContext.SpanID() {
+		t.Error("want create order -> HTTP POST -> POST /charges, each the parent of the next")
+	}
+	if serverSpan.SpanContext.TraceID() != root.SpanContext.TraceID() {
+		t.Error("the payment server's span is in another trace")
+	}
+	if want := "00-" + root.SpanContext.TraceID().String() + "-" + clientSpan.SpanContext.SpanID().String() + "-01"; traceparent != want {
+		t.Errorf("traceparent = %q, want %q", traceparent, want)
+	}
+}
+
+// --8<-- [end:hop-test]
+
+func TestSetupWithoutEndpointOnlyPropagates(t *testing.T) {
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "")
+	shutdown, err := tracing.Setup(t.Context(), "orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shutdown(t.Context())
+
+	if fields := otel.GetTextMapPropagator().Fields(); !slices.Contains(fields, "traceparent") {
+		t.Errorf("propagator fields = %v, want traceparent among them", fields)
+	}
+}
+
+func TestSetupExportsOverOTLP(t *testing.T) {
+	got := make(chan string, 1)
+	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case got <- r.Method + " " + r.URL.Path:
+		default:
+		}
+	}))
+	defer collector.Close()
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
+
+	shutdown, err := tracing.Setup(t.Context(), "orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, span := otel.Tracer("test").Start(t.Context(), "work")
+	span.End()
+	if err := shutdown(t.Context()); err != nil { // flushes the batch
+		t.Fatal(err)
+	}
+	otel.SetTracerProvider(noop.NewTracerProvider())
+
+	if req := <-got; req != "POST /v1/traces" {
+		t.Errorf("collector got %q, want POST /v1/traces", req)
+	}
+}
