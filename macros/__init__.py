@@ -5,6 +5,8 @@
     {{ helm_template("helm/orders", values="values-prod.yaml", kind="Deployment") }}
     {{ kustomize_build("kustomize/overlays/prod", kind="HorizontalPodAutoscaler") }}
     {% call illustrative() %} ...a fenced block no tool proves... {% endcall %}
+    {{ glossary_table() }}       the glossary page (docs/glossary.yml)
+    {{ translation_status() }}   the translation status page
 
 Inside indented Markdown (tabs, admonitions) pipe a call through `indent(4)`.
 """
@@ -13,7 +15,9 @@ from pathlib import Path
 
 from verify.paths import rel
 
+from . import glossary
 from .embedding import Embedder
+from .translation_status import status_table
 
 
 def define_env(env):
@@ -29,6 +33,12 @@ def define_env(env):
     env.macro(embedder.kustomize_build, "kustomize_build")
     env.macro(embedder.go_example, "go_example")
     env.macro(embedder.illustrative, "illustrative")
+
+    language = env.conf.theme["language"]
+    terms = glossary.load()
+    glossary.enable_tooltips(env.conf, terms, language)
+    env.macro(lambda: glossary.table(terms, language), "glossary_table")
+    env.macro(lambda: status_table(language), "translation_status")
 
 
 def rel_page(env) -> str:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections import defaultdict
 
 from .extract import ILLUSTRATIVE, Page
-from .paths import SNIPPETS, rel
+from .paths import PRIMARY_LANGUAGE, SNIPPETS, rel
 from .units import UnitError, unit_for
 
 # Files that no page needs to show, each with the reason it is still here.
@@ -75,6 +76,77 @@ def translations_embed_the_same(pages: list[Page]) -> list[str]:
     return problems
 
 
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_HEADING_ID = re.compile(r"\{[^}]*#([\w:.-]+)[^}]*\}\s*$")
+_FENCE_LINE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_FRONT_MATTER_BLOCK = re.compile(r"\A---[ \t]*\n.*?\n---[ \t]*\n", re.S)
+
+
+def headings(text: str) -> list[tuple[int, str | None, str, int]]:
+    """(level, explicit id or None, heading text, line) of every ATX heading
+    outside fenced code and front matter, in order."""
+    found, fence = [], None
+    front = _FRONT_MATTER_BLOCK.match(text)
+    skipped = text[: front.end()].count("\n") if front else 0
+    for number, line in enumerate(text.splitlines()[skipped:], skipped + 1):
+        opener = _FENCE_LINE.match(line)
+        if opener:
+            marker = opener.group(1)
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = None
+            continue
+        match = None if fence else _HEADING.match(line)
+        if match:
+            explicit = _HEADING_ID.search(match.group(2))
+            found.append((len(match.group(1)), explicit.group(1) if explicit else None, match.group(2), number))
+    return found
+
+
+def translations_have_the_same_headings(pages: list[Page]) -> list[str]:
+    """A translation has the original's headings: same levels, same explicit
+    ids, in the same order (links and the language switcher rely on the ids)."""
+    by_slug = defaultdict(dict)
+    for page in pages:
+        by_slug[page.slug][page.language] = page
+    problems = []
+    for slug, versions in sorted(by_slug.items()):
+        if PRIMARY_LANGUAGE not in versions:
+            continue
+        original = versions[PRIMARY_LANGUAGE]
+        expected = headings(original.path.read_text(encoding="utf-8"))
+        for language, page in sorted(versions.items()):
+            if language == PRIMARY_LANGUAGE:
+                continue
+            actual = headings(page.path.read_text(encoding="utf-8"))
+            problem = _first_heading_difference(original, expected, page, actual)
+            if problem:
+                problems.append(problem)
+    return problems
+
+
+def _first_heading_difference(original: Page, expected: list, page: Page, actual: list) -> str | None:
+    for index in range(max(len(expected), len(actual))):
+        want = expected[index] if index < len(expected) else None
+        got = actual[index] if index < len(actual) else None
+        if want and got and want[:2] == got[:2]:
+            continue
+        return (
+            f"{page.name} does not have the heading structure of {original.name} "
+            f"(same levels and ids, in order): heading {index + 1} is "
+            f"{_describe_heading(page, got)} but {_describe_heading(original, want)}"
+        )
+    return None
+
+
+def _describe_heading(page: Page, heading) -> str:
+    if heading is None:
+        return f"missing in {page.name}"
+    level, _, text, line = heading
+    return f"'{'#' * level} {text}' at {page.name}:{line}"
+
+
 def _describe(page: Page) -> str:
     return "[" + ", ".join(e.describe() for e in page.embeds) + "]" if page.embeds else "nothing"
 
@@ -110,5 +182,6 @@ def all_problems(pages: list[Page]) -> list[str]:
         + unindented_calls(pages)
         + missing_targets(pages)
         + translations_embed_the_same(pages)
+        + translations_have_the_same_headings(pages)
         + orphans(pages)
     )

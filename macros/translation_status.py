@@ -1,0 +1,38 @@
+"""The translation status page's table, from verify/translations.py."""
+
+from __future__ import annotations
+
+from verify import translations
+
+from .glossary import page_title
+
+LABELS = {
+    "sv": {
+        "header": ("Sida", "Språk", "Status", "Synkad med", "Originalet nu"),
+        translations.UP_TO_DATE: "aktuell",
+        translations.OUTDATED: "inaktuell",
+        translations.MISSING: "saknas",
+    },
+    "en": {
+        "header": ("Page", "Language", "Status", "Synced with", "Original now"),
+        translations.UP_TO_DATE: "up to date",
+        translations.OUTDATED: "outdated",
+        translations.MISSING: "missing",
+    },
+}
+
+
+def status_table(language: str) -> str:
+    """One row per original page and translation, worst state first."""
+    labels = LABELS[language]
+    order = {translations.MISSING: 0, translations.OUTDATED: 1, translations.UP_TO_DATE: 2}
+    rows = [labels["header"], ("---",) * len(labels["header"])]
+    for status in sorted(translations.statuses(), key=lambda s: (order[s.state], s.slug)):
+        rows.append((
+            f"[{page_title(status.slug, language)}]({status.slug})",
+            status.language,
+            f'<span class="translation-{status.state}">{labels[status.state]}</span>',
+            f"`{status.recorded}`" if status.recorded else "–",
+            f"`{status.current}`",
+        ))
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows) + "\n"
