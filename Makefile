@@ -18,10 +18,10 @@ export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help setup setup-test serve build verify test lock clean
+.PHONY: help setup setup-test serve build verify translations test lock clean
 
 help: ## List the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 setup: $(VENV)/.installed $(TOOLS) node_modules/.installed ## Install Python packages, tools and front-end packages into the project
 
@@ -32,6 +32,9 @@ serve: setup ## Serve the site with live reload on http://127.0.0.1:8000
 
 verify: setup ## Prove every embedded snippet with the real tools
 	$(PY) -m verify
+
+translations: setup ## List which translations are up to date, outdated or missing
+	$(PY) -m verify.translations
 
 build: verify ## Strict build of both languages into site/
 	$(VENV)/bin/mkdocs build --strict

@@ -7,7 +7,8 @@ builds together and is responsible for exactly four things:
 1. the Swedish build builds the English one into ``site/en`` right after
    itself (``mkdocs build`` and ``mkdocs serve`` both produce the whole site);
 2. the English build falls back to the Swedish page, with a notice, for any
-   page that has no translation yet (never a 404, never silent);
+   page that has no translation yet (never a 404, never silent), without
+   its Swedish tags (tag names are per language);
 3. every page links to the same page in the other language, both in the
    language switcher and as ``hreflang`` alternates;
 4. ``mkdocs serve`` also watches the English sources.
@@ -80,6 +81,8 @@ def on_page_markdown(markdown, page, config, files):
     ):
         return markdown
     page.meta[FALLBACK_META] = PRIMARY
+    # Runs before the tags plugin reads page.meta (its priority is -50).
+    page.meta.pop("tags", None)
     # Keep the original's own language on its content for screen readers.
     return FALLBACK_NOTICE[language] + f'<div lang="{PRIMARY}" markdown>\n\n{markdown}\n\n</div>\n'
 

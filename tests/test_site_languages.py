@@ -68,7 +68,8 @@ def test_each_language_has_its_own_search_index(served_site):
     assert swedish["config"]["lang"] == ["sv"]
     assert english["config"]["lang"] == ["en"]
     sv_text = " ".join(d["text"] for d in swedish["docs"])
-    en_text = " ".join(d["text"] for d in english["docs"])
+    # The English glossary names each term's Swedish counterpart on purpose.
+    en_text = " ".join(d["text"] for d in english["docs"] if not d["location"].startswith("ordlista/"))
     assert "kretsbrytare" in sv_text and "kretsbrytare" not in en_text
     assert "circuit breakers" in en_text.lower()
 

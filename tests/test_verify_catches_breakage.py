@@ -120,3 +120,13 @@ def test_second_run_reuses_records_and_a_change_reruns_only_that_unit(project, u
     assert changed.returncode == 0, changed.stdout + changed.stderr
     rerun = [line for line in changed.stdout.splitlines() if line.startswith("ok") and "cached" not in line]
     assert len(rerun) == 1 and unit in rerun[0], changed.stdout
+
+
+def test_translation_with_other_headings_is_caught(project):
+    project.edit("docs/en/gammal.md", "## Details {#details}", "### Details {#more}")
+    assert_fails(
+        project.verify(),
+        "docs/en/gammal.md does not have the heading structure of docs/sv/gammal.md",
+        "'### Details {#more}' at docs/en/gammal.md:",
+        "'## Detaljer {#details}' at docs/sv/gammal.md:",
+    )

@@ -1,0 +1,54 @@
+"""Tags: every content page has tags from its language's list, and each
+language's tags index lists every page under each of its tags, linked."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGE_ROOT = {"sv": "", "en": "en/"}
+# Pages without tags, each with its reason.
+UNTAGGED = {
+    "index.md": "the home page leads to everything; a tag would say nothing",
+    "ordlista.md": "reference page about the other pages",
+    "taggar.md": "the tags index itself",
+    "oversattningar.md": "maintainers' page, not content",
+}
+FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
+
+
+def tags_of(page: Path) -> list[str]:
+    match = FRONT_MATTER.match(page.read_text())
+    return (yaml.safe_load(match.group(1)) or {}).get("tags", []) if match else []
+
+
+def sections(index_html: str) -> dict[str, set[str]]:
+    """Tag name -> hrefs listed under its heading on the tags index."""
+    body = index_html[index_html.index("<article"): index_html.index("</article>")]
+    found = {}
+    for match in re.finditer(r'<h2 id="[^"]*">(.*?)<a class="headerlink".*?</h2>(.*?)(?=<h2 |\Z)', body, re.S):
+        found[re.sub(r"<[^>]+>", "", match.group(1)).strip()] = set(re.findall(r'<a href="([^"#]+)"', match.group(2)))
+    return found
+
+
+def test_every_content_page_has_tags():
+    for language in LANGUAGE_ROOT:
+        for page in sorted((ROOT / "docs" / language).glob("*.md")):
+            if page.name not in UNTAGGED:
+                assert tags_of(page), f"docs/{language}/{page.name} has no tags in its front matter"
+
+
+def test_tags_index_lists_every_page_under_each_of_its_tags(served_site):
+    _, site = served_site
+    for language, prefix in LANGUAGE_ROOT.items():
+        listed = sections((site / prefix / "taggar" / "index.html").read_text())
+        checked = 0
+        for page in sorted((ROOT / "docs" / language).glob("*.md")):
+            for tag in tags_of(page):
+                href = f"../{page.stem}/"
+                assert href in listed.get(tag, set()), \
+                    f"{language} tags index: {page.name} missing under {tag!r} (has {sorted(listed)})"
+                assert (site / prefix / page.stem / "index.html").is_file()
+                checked += 1
+        assert checked >= 10
