@@ -74,6 +74,8 @@ def statuses(docs: Path = DOCS) -> list[Status]:
 def sync(translation: Path, docs: Path = DOCS) -> str:
     """Record in the translation's front matter that it matches its original now."""
     translation = translation.resolve()
+    if not translation.is_relative_to(docs.resolve()):
+        raise ValueError(f"{rel(translation)} is not in {rel(docs)}/: pass a translation such as docs/en/page.md")
     language = translation.relative_to(docs.resolve()).parts[0]
     if language == PRIMARY_LANGUAGE or language not in LANGUAGES:
         raise ValueError(f"{rel(translation)} is no translation (expected docs/<language>/..., not docs/{language}/)")
