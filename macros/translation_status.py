@@ -32,7 +32,11 @@ def status_table(language: str) -> str:
             f"[{page_title(status.slug, language)}]({status.slug})",
             status.language,
             f'<span class="translation-{status.state}">{labels[status.state]}</span>',
-            f"`{status.recorded}`" if status.recorded else "–",
-            f"`{status.current}`",
+            _hash(status.recorded) if status.recorded else "–",
+            _hash(status.current),
         ))
     return "\n".join("| " + " | ".join(row) + " |" for row in rows) + "\n"
+
+
+def _hash(digest: str) -> str:
+    return f'<code class="translation-hash">{digest}</code>'
