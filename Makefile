@@ -9,7 +9,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS_BIN := .tools/bin
-GO_TOOLS := helm kustomize staticcheck kube-score helm-unittest
+GO_TOOLS := helm kustomize staticcheck kube-score helm-unittest actionlint
 TOOLS := $(addprefix $(TOOLS_BIN)/,$(GO_TOOLS) promtool)
 PROMTOOL_VERSION := $(shell cat tools/promtool.version)
 
@@ -18,7 +18,7 @@ export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help setup setup-test serve build verify test lock clean
+.PHONY: help setup setup-test serve build preview preview-number verify test lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,22 @@ verify: setup ## Prove every embedded snippet with the real tools
 
 build: verify ## Strict build of both languages into site/
 	$(VENV)/bin/mkdocs build --strict
+
+# A preview of pull request PR, built as strictly as the real site, to be
+# served under BASE; PREVIEW_URL is its full address (site_url).
+PR ?=
+BASE ?= /pr-preview/pr-$(PR)/
+PREVIEW_URL ?= http://127.0.0.1:8000$(BASE)
+PREVIEW_COMMIT ?= $(shell git rev-parse HEAD)
+PREVIEW_DIR ?= site
+
+preview: preview-number verify ## Strict build of PR=<number> marked as a preview (banner, noindex, no sitemap)
+	PREVIEW_PR=$(PR) PREVIEW_COMMIT=$(PREVIEW_COMMIT) SITE_URL=$(PREVIEW_URL) \
+	  $(VENV)/bin/mkdocs build --strict --site-dir $(PREVIEW_DIR)
+	@echo "Preview of PR #$(PR) in $(PREVIEW_DIR)/, for $(PREVIEW_URL)"
+
+preview-number:  # before anything is verified or built
+	@[[ "$(PR)" =~ ^[0-9]+$$ ]] || { echo "error: make preview needs the pull request number, e.g. make preview PR=123 (got PR='$(PR)')" >&2; exit 1; }
 
 test: setup-test build ## Everything: verify, strict build, links, browser, tests
 	$(PY) -m pytest -n 2
