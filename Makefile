@@ -10,8 +10,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS_BIN := .tools/bin
 GO_TOOLS := helm kustomize staticcheck kube-score helm-unittest actionlint
-TOOLS := $(addprefix $(TOOLS_BIN)/,$(GO_TOOLS) promtool)
+TOOLS := $(addprefix $(TOOLS_BIN)/,$(GO_TOOLS) promtool shellcheck)
 PROMTOOL_VERSION := $(shell cat tools/promtool.version)
+SHELLCHECK_VERSION := $(shell cat tools/shellcheck.version)
 
 export NO_MKDOCS_2_WARNING := 1
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
@@ -88,6 +89,18 @@ $(TOOLS_BIN)/promtool: tools/promtool.version
 	dpkg-deb -x .cache/promtool/prometheus_*.deb .cache/promtool/root
 	cp .cache/promtool/root/usr/bin/promtool $@
 	rm -rf .cache/promtool
+
+# actionlint checks the workflows' shell steps with shellcheck; a pinned one
+# (Debian's package, binary only) gives the same verdict on every machine.
+$(TOOLS_BIN)/shellcheck: tools/shellcheck.version
+	@command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || { echo "error: shellcheck comes from Debian's shellcheck package; apt-get and dpkg-deb are needed" >&2; exit 1; }
+	rm -rf .cache/shellcheck && mkdir -p .cache/shellcheck $(TOOLS_BIN)
+	cd .cache/shellcheck && { apt-get download -qq shellcheck=$(SHELLCHECK_VERSION) 2>/dev/null \
+	  || { apt-get update -qq && apt-get download -qq shellcheck=$(SHELLCHECK_VERSION); } \
+	  || { echo "error: Debian no longer serves shellcheck=$(SHELLCHECK_VERSION): put the version 'apt-cache policy shellcheck' shows in tools/shellcheck.version" >&2; exit 1; }; }
+	dpkg-deb -x .cache/shellcheck/shellcheck_*.deb .cache/shellcheck/root
+	cp .cache/shellcheck/root/usr/bin/shellcheck $@
+	rm -rf .cache/shellcheck
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser.
 $(CHROMIUM):
