@@ -9,16 +9,17 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS_BIN := .tools/bin
-GO_TOOLS := helm kustomize staticcheck kube-score helm-unittest
-TOOLS := $(addprefix $(TOOLS_BIN)/,$(GO_TOOLS) promtool)
+GO_TOOLS := helm kustomize staticcheck kube-score helm-unittest actionlint
+TOOLS := $(addprefix $(TOOLS_BIN)/,$(GO_TOOLS) promtool shellcheck)
 PROMTOOL_VERSION := $(shell cat tools/promtool.version)
+SHELLCHECK_VERSION := $(shell cat tools/shellcheck.version)
 
 export NO_MKDOCS_2_WARNING := 1
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help setup setup-test serve build verify translations test lock clean
+.PHONY: help setup setup-test serve build preview preview-number verify translations test lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -38,6 +39,22 @@ translations: setup ## List which translations are up to date, outdated or missi
 
 build: verify ## Strict build of both languages into site/
 	$(VENV)/bin/mkdocs build --strict
+
+# A preview of pull request PR, built as strictly as the real site, to be
+# served under BASE; PREVIEW_URL is its full address (site_url).
+PR ?=
+BASE ?= /pr-preview/pr-$(PR)/
+PREVIEW_URL ?= http://127.0.0.1:8000$(BASE)
+PREVIEW_COMMIT ?= $(shell git rev-parse HEAD)
+PREVIEW_DIR ?= site
+
+preview: preview-number verify ## Strict build of PR=<number> marked as a preview (banner, noindex, no sitemap)
+	PREVIEW_PR=$(PR) PREVIEW_COMMIT=$(PREVIEW_COMMIT) SITE_URL=$(PREVIEW_URL) \
+	  $(VENV)/bin/mkdocs build --strict --site-dir $(PREVIEW_DIR)
+	@echo "Preview of PR #$(PR) in $(PREVIEW_DIR)/, for $(PREVIEW_URL)"
+
+preview-number:  # before anything is verified or built
+	@[[ "$(PR)" =~ ^[0-9]+$$ ]] || { echo "error: make preview needs the pull request number, e.g. make preview PR=123 (got PR='$(PR)')" >&2; exit 1; }
 
 test: setup-test build ## Everything: verify, strict build, links, browser, tests
 	$(PY) -m pytest -n 2
@@ -75,6 +92,18 @@ $(TOOLS_BIN)/promtool: tools/promtool.version
 	dpkg-deb -x .cache/promtool/prometheus_*.deb .cache/promtool/root
 	cp .cache/promtool/root/usr/bin/promtool $@
 	rm -rf .cache/promtool
+
+# actionlint checks the workflows' shell steps with shellcheck; a pinned one
+# (Debian's package, binary only) gives the same verdict on every machine.
+$(TOOLS_BIN)/shellcheck: tools/shellcheck.version
+	@command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || { echo "error: shellcheck comes from Debian's shellcheck package; apt-get and dpkg-deb are needed" >&2; exit 1; }
+	rm -rf .cache/shellcheck && mkdir -p .cache/shellcheck $(TOOLS_BIN)
+	cd .cache/shellcheck && { apt-get download -qq shellcheck=$(SHELLCHECK_VERSION) 2>/dev/null \
+	  || { apt-get update -qq && apt-get download -qq shellcheck=$(SHELLCHECK_VERSION); } \
+	  || { echo "error: Debian no longer serves shellcheck=$(SHELLCHECK_VERSION): put the version 'apt-cache policy shellcheck' shows in tools/shellcheck.version" >&2; exit 1; }; }
+	dpkg-deb -x .cache/shellcheck/shellcheck_*.deb .cache/shellcheck/root
+	cp .cache/shellcheck/root/usr/bin/shellcheck $@
+	rm -rf .cache/shellcheck
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser.
 $(CHROMIUM):

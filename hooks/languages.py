@@ -140,6 +140,12 @@ def on_config(config):
     root = _root_url(config)
     config.extra["scope"] = root
     config.extra["language_roots"] = [posixpath.join(root, prefix) for _, prefix, _ in LANGUAGES.values()]
+    # What pages without on_page_context (404.html) link to: the language
+    # roots below site_url, so a site served under a sub-path stays inside it.
+    config.extra["alternate"] = [
+        {"name": name, "lang": code, "link": posixpath.join(root, prefix)}
+        for code, (name, prefix, _) in LANGUAGES.items()
+    ]
     if config.repo_url:
         config.edit_uri = f"edit/main/docs/{_language(config)}/"
     return config

@@ -44,9 +44,9 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(directory: Path, port: int):
+def serve(directory: Path, port: int, handler_class: type = StaticHandler):
     """A static file server on 127.0.0.1 in this process, stopped when the block ends."""
-    handler = functools.partial(StaticHandler, directory=str(directory))
+    handler = functools.partial(handler_class, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -14,6 +14,7 @@ UNTAGGED = {
     "ordlista.md": "reference page about the other pages",
     "taggar.md": "the tags index itself",
     "oversattningar.md": "maintainers' page, not content",
+    "bidra.md": "how to work on the site, not a topic",
 }
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 
