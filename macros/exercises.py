@@ -30,7 +30,9 @@ class Exercise:
 
 
 def load(path: Path = EXERCISES) -> dict[str, Exercise]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not path.is_file():
+        raise ExerciseError(f"docs/{path.name} does not exist: exercise() reads its exercises from there")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     exercises = {}
     for key, entry in data.items():
         missing = {"command", "expect", "text"} - set(entry)
