@@ -15,8 +15,8 @@ import pytest
 # system's event flow, the circuit breaker's states, probes gating a rollout.
 DIAGRAMS = {
     "arkitekturmonster/": {"sv": ["Betalleverantör", "Halvöppen"], "en": ["Payment provider", "Half-open"]},
-    "halsokontroller/": {"sv": ["Rollouten väntar", "maxUnavailable: 0"],
-                         "en": ["The rollout waits", "maxUnavailable: 0"]},
+    "halsokontroller/": {"sv": ["rollouten väntar", "maxUnavailable: 0"],
+                         "en": ["the rollout waits", "maxUnavailable: 0"]},
 }
 PREFIX = {"sv": "", "en": "en/"}
 
