@@ -35,8 +35,11 @@ def recent_changes(repo: Path, docs_dir: Path, limit: int) -> list[Change] | Non
     newest first; None when history is unavailable or shallow."""
     if (_git(repo, "rev-parse", "--is-shallow-repository") or "").strip() != "false":
         return None
-    folder = docs_dir.resolve().relative_to(repo.resolve()).as_posix()
-    log = _git(repo, "log", "--relative", "--no-renames", "--date=short", f"--format={RECORD}%ad{FIELD}",
+    try:
+        folder = docs_dir.resolve().relative_to(repo.resolve()).as_posix()
+    except ValueError:  # docs outside the repository: its history says nothing about them
+        return None
+    log = _git(repo, "-c", "core.quotePath=false", "log", "--relative", "--no-renames", "--date=short", f"--format={RECORD}%ad{FIELD}",
                "--name-only", "--", f"{folder}/")
     if log is None:
         return None
@@ -44,7 +47,7 @@ def recent_changes(repo: Path, docs_dir: Path, limit: int) -> list[Change] | Non
     for record in filter(None, log.split(RECORD)):
         date, _, names = record.partition(FIELD)
         pages = tuple(dict.fromkeys(
-            relative for name in names.split()
+            relative for name in names.splitlines()
             if name.endswith(".md") and (docs_dir / (relative := posixpath.relpath(name, folder))).is_file()))
         if pages:
             changes.append(Change(date.strip(), pages))

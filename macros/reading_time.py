@@ -36,8 +36,9 @@ def minutes(word_count: int) -> int:
 
 
 def reading_time(page: str, docs_dirs: list[Path], calling_page: str) -> str:
-    """"N min" for a page of this language, or of the primary language when
-    the page is not translated yet (the reader is shown that one)."""
+    """The reading time of a page, e.g. "8 min": the first of docs_dirs that
+    has the page wins (an untranslated page falls back to the primary
+    language, and the reader is shown that one)."""
     for docs in docs_dirs:
         source = docs / page
         if source.is_file():
