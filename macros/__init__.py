@@ -8,15 +8,22 @@
     {{ glossary_table() }}       the glossary page (docs/glossary.yml)
     {{ translation_status() }}   the translation status page
 
+and the macros of the reader's path through the site:
+
+    {{ reading_time("varfor-go.md") }}       "8 min", counted at build time
+    {{ exercise("workerpool") }}             a command from docs/exercises.yml
+    {{ latest_changes(5) }}                  the latest commits to this language's pages
+
 Inside indented Markdown (tabs, admonitions) pipe a call through `indent(4)`.
 """
 
 from pathlib import Path
 
-from verify.paths import rel
+from verify.paths import PRIMARY_LANGUAGE, rel
 
-from . import glossary
+from . import exercises, glossary, latest_changes, reading_time
 from .embedding import Embedder
+from .messages import text
 from .translation_status import status_table
 
 
@@ -33,7 +40,38 @@ def define_env(env):
     env.macro(embedder.kustomize_build, "kustomize_build")
     env.macro(embedder.go_example, "go_example")
     env.macro(embedder.illustrative, "illustrative")
+    register_path_macros(env)
+    register_reference_macros(env)
 
+
+def register_path_macros(env):
+    """The macros that guide a reader: reading times, exercises, latest changes."""
+    language = env.conf.theme["language"]
+    docs_dir = Path(env.conf.docs_dir)
+    repo = Path(env.conf.config_file_path).parent
+    # An untranslated page falls back to the primary language's page (hooks/languages.py).
+    primary_docs = docs_dir.parent / PRIMARY_LANGUAGE
+
+    def reading_time_of(page: str) -> str:
+        """How long `page` (a file in this language's docs) takes to read."""
+        return reading_time.reading_time(page, list(dict.fromkeys([docs_dir, primary_docs])), rel_page(env))
+
+    def exercise(exercise_id: str) -> str:
+        """An exercise from docs/exercises.yml: text, command, expected output."""
+        return exercises.render(exercise_id, language, rel_page(env))
+
+    def latest_changes_of_pages(limit: int = 5) -> str:
+        """The latest commits that changed this language's pages, or a notice."""
+        changes = latest_changes.recent_changes(repo, docs_dir, limit)
+        return latest_changes.render(changes, docs_dir, env.page.file.src_uri, text(language, "no_history"))
+
+    env.macro(reading_time_of, "reading_time")
+    env.macro(exercise, "exercise")
+    env.macro(latest_changes_of_pages, "latest_changes")
+
+
+def register_reference_macros(env):
+    """The glossary (page and tooltips) and the translation status."""
     language = env.conf.theme["language"]
     terms = glossary.load()
     glossary.enable_tooltips(env.conf, terms, language)

@@ -9,6 +9,8 @@ MESSAGES = {
         "source": "källkod",
         "output_of": "Utdata från",
         "exception": "Policyundantag",
+        "expect": "I utdata ska du se",
+        "no_history": "Ingen historik tillgänglig i den här versionen av webbplatsen.",
     },
     "en": {
         "verified": "Verified",
@@ -18,6 +20,8 @@ MESSAGES = {
         "source": "source",
         "output_of": "Output of",
         "exception": "Policy exception",
+        "expect": "In the output, look for",
+        "no_history": "No history available in this build of the site.",
     },
 }
 

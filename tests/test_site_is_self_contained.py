@@ -51,3 +51,14 @@ def test_no_stylesheet_or_script_fetches_from_another_host(served_site):
             offenders.append(f"{asset.relative_to(site)}: {loaded[1]}")
     assert not offenders, "\n".join(offenders)
     assert not any("fonts.googleapis" in p.read_text() for p in site.rglob("*.html"))
+
+
+def test_mermaid_is_loaded_from_this_site_only_on_pages_with_a_diagram(served_site):
+    _, site = served_site
+    pages = sorted(site.rglob("*.html"))
+    with_diagram = [p for p in pages if '<pre class="mermaid">' in p.read_text()]
+    loading = [p for p in pages if re.search(r'<script src="[./]*assets/javascripts/mermaid\.min\.js"', p.read_text())]
+    assert len(with_diagram) >= 8  # at least four pages per language
+    assert loading == with_diagram
+    assert (site / "assets" / "javascripts" / "mermaid.min.js").is_file()
+    assert (site / "en" / "assets" / "javascripts" / "mermaid.min.js").is_file()

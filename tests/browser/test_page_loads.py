@@ -11,6 +11,7 @@ PAGE_TYPES = {
     "sv article": "bygga-distribuerade-system/",
     "en home": "en/",
     "en article": "en/bygga-distribuerade-system/",
+    "sv get started": "kom-igang/",
 }
 
 

@@ -82,3 +82,22 @@ def test_pages_show_their_title_in_the_reader_language(page, served_site):
     url, _ = served_site
     page.goto(url + "en/")
     assert re.search("Building distributed systems", page.title())
+
+
+def test_get_started_checklist_remembers_what_the_reader_ticked(page, served_site):
+    url, _ = served_site
+    page.goto(url + "kom-igang/")
+    boxes = page.get_by_role("checkbox")
+    assert boxes.count() >= 8
+    # Named by hooks/checklists.py, so a box is found by its text.
+    go = page.get_by_role("checkbox", name="Läs Varför Go", exact=False)
+    go.focus()  # with the keyboard: the drawn box is a pseudo-element Playwright cannot click
+    page.keyboard.press("Space")
+    assert go.is_checked()
+    page.reload()
+    assert go.is_checked()
+    assert [boxes.nth(i).is_checked() for i in range(boxes.count())].count(True) == 1
+    go.focus()
+    page.keyboard.press("Space")
+    page.reload()
+    assert not any(boxes.nth(i).is_checked() for i in range(boxes.count()))
