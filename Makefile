@@ -11,8 +11,6 @@ PY := $(VENV)/bin/python
 TOOLS_BIN := .tools/bin
 GO_TOOLS := helm kustomize staticcheck kube-score helm-unittest actionlint
 TOOLS := $(addprefix $(TOOLS_BIN)/,$(GO_TOOLS) promtool shellcheck)
-PROMTOOL_VERSION := $(shell cat tools/promtool.version)
-SHELLCHECK_VERSION := $(shell cat tools/shellcheck.version)
 
 export NO_MKDOCS_2_WARNING := 1
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
@@ -83,27 +81,13 @@ $(TOOLS_BIN)/%: tools/%/go.mod tools/%/go.sum
 
 # promtool has replace directives and does not `go install`; Debian's prometheus
 # package ships it. Only the promtool binary is taken, the server is not installed.
-$(TOOLS_BIN)/promtool: tools/promtool.version
-	@command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || { echo "error: promtool comes from Debian's prometheus package; apt-get and dpkg-deb are needed" >&2; exit 1; }
-	rm -rf .cache/promtool && mkdir -p .cache/promtool $(TOOLS_BIN)
-	cd .cache/promtool && { apt-get download -qq prometheus=$(PROMTOOL_VERSION) 2>/dev/null \
-	  || { apt-get update -qq && apt-get download -qq prometheus=$(PROMTOOL_VERSION); } \
-	  || { echo "error: Debian no longer serves prometheus=$(PROMTOOL_VERSION): put the version 'apt-cache policy prometheus' shows in tools/promtool.version" >&2; exit 1; }; }
-	dpkg-deb -x .cache/promtool/prometheus_*.deb .cache/promtool/root
-	cp .cache/promtool/root/usr/bin/promtool $@
-	rm -rf .cache/promtool
+$(TOOLS_BIN)/promtool: tools/promtool.version tools/debian-binary.sh
+	tools/debian-binary.sh prometheus $< usr/bin/promtool $@
 
 # actionlint checks the workflows' shell steps with shellcheck; a pinned one
 # (Debian's package, binary only) gives the same verdict on every machine.
-$(TOOLS_BIN)/shellcheck: tools/shellcheck.version
-	@command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || { echo "error: shellcheck comes from Debian's shellcheck package; apt-get and dpkg-deb are needed" >&2; exit 1; }
-	rm -rf .cache/shellcheck && mkdir -p .cache/shellcheck $(TOOLS_BIN)
-	cd .cache/shellcheck && { apt-get download -qq shellcheck=$(SHELLCHECK_VERSION) 2>/dev/null \
-	  || { apt-get update -qq && apt-get download -qq shellcheck=$(SHELLCHECK_VERSION); } \
-	  || { echo "error: Debian no longer serves shellcheck=$(SHELLCHECK_VERSION): put the version 'apt-cache policy shellcheck' shows in tools/shellcheck.version" >&2; exit 1; }; }
-	dpkg-deb -x .cache/shellcheck/shellcheck_*.deb .cache/shellcheck/root
-	cp .cache/shellcheck/root/usr/bin/shellcheck $@
-	rm -rf .cache/shellcheck
+$(TOOLS_BIN)/shellcheck: tools/shellcheck.version tools/debian-binary.sh
+	tools/debian-binary.sh shellcheck $< usr/bin/shellcheck $@
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser.
 $(CHROMIUM):

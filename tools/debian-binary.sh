@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Takes one binary out of a pinned Debian package without installing the
+# package (nothing else of it lands on the machine):
+#   tools/debian-binary.sh PACKAGE VERSION-FILE PATH-IN-PACKAGE DESTINATION
+set -euo pipefail
+package=$1 version_file=$2 path=$3 destination=$4
+version=$(cat "$version_file")
+
+command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null \
+  || { echo "error: $package comes from Debian; apt-get and dpkg-deb are needed" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+apt-get download -qq "$package=$version" 2>/dev/null \
+  || { apt-get update -qq && apt-get download -qq "$package=$version"; } \
+  || { echo "error: Debian no longer serves $package=$version: put the version 'apt-cache policy $package' shows in $version_file" >&2; exit 1; }
+dpkg-deb -x "$package"_*.deb root
+cd - >/dev/null
+mkdir -p "$(dirname "$destination")"
+cp "$work/root/$path" "$destination"
