@@ -18,7 +18,7 @@ export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help setup setup-test serve build verify test lock clean
+.PHONY: help setup setup-test serve build verify test bench lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ build: verify ## Strict build of both languages into site/
 
 test: setup-test build ## Everything: verify, strict build, links, browser, tests
 	$(PY) -m pytest -n 2
+
+bench: setup-test build ## Measure build, scale, verification, live reload, page weight; writes bench/results.md
+	$(PY) -m bench
 
 lock: ## Regenerate requirements.lock from the pins in pyproject.toml
 	rm -rf .cache/lock-venv

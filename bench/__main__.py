@@ -1,0 +1,52 @@
+"""`make bench` (python -m bench): measure everything, write bench/results.md.
+
+Each section runs in its own temporary copy or folder; the developer's
+pages, site/ and .cache/verify are only read."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import build, frontend, live_edit, machine, report, scale, verification
+
+RESULTS = Path(__file__).resolve().parent / "results.md"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="runs per timed measurement (default 3)")
+    parser.add_argument("--lighthouse-runs", type=int, default=1, help="Lighthouse runs per page (default 1)")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    runs = args.runs
+    started = time.monotonic()
+
+    def step(name: str):
+        print(f"bench: {name} ({time.monotonic() - started:.0f} s)", flush=True)
+
+    about, tools = machine.describe(), machine.tools()
+    step("build")
+    built = build.measure(runs)
+    step("scale")
+    # The largest build takes minutes: one run of it (the report lists the runs).
+    points = scale.measure({100: runs, 400: max(1, runs - 1), 1600: 1})
+    step("verification")
+    verified = verification.measure(cold_runs=1, warm_runs=max(5, runs), changed_runs=runs)
+    step("live editing")
+    live = live_edit.measure(max(5, runs))
+    step("page weight and Lighthouse")
+    pages = frontend.measure(args.lighthouse_runs)
+
+    lines = (report.header(about, tools, (time.monotonic() - started) / 60) + report.build(built)
+             + report.scaling(points) + report.verifying(verified) + report.live(live)
+             + report.frontend(pages, args.lighthouse_runs))
+    args.output.write_text("\n".join(lines) + "\n")
+    print(f"bench: wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
