@@ -18,32 +18,28 @@ RESULTS = Path(__file__).resolve().parent / "results.md"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="runs per timed measurement (default 3)")
-    parser.add_argument("--lighthouse-runs", type=int, default=1, help="Lighthouse runs per page (default 1)")
+    parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page (default 3)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     runs = args.runs
     started = time.monotonic()
 
-    def step(name: str):
+    lines = report.header(machine.describe(), machine.tools())
+
+    def section(name: str, measure, render):
+        """Measure, then rewrite the report, so a failure later keeps what was measured."""
         print(f"bench: {name} ({time.monotonic() - started:.0f} s)", flush=True)
+        lines.extend(render(measure()))
+        args.output.write_text("\n".join(lines + report.footer(time.monotonic() - started)) + "\n")
 
-    about, tools = machine.describe(), machine.tools()
-    step("build")
-    built = build.measure(runs)
-    step("scale")
+    section("build", lambda: build.measure(runs), report.build)
     # The largest build takes minutes: one run of it (the report lists the runs).
-    points = scale.measure({100: runs, 400: max(1, runs - 1), 1600: 1})
-    step("verification")
-    verified = verification.measure(cold_runs=1, warm_runs=max(5, runs), changed_runs=runs)
-    step("live editing")
-    live = live_edit.measure(max(5, runs))
-    step("page weight and Lighthouse")
-    pages = frontend.measure(args.lighthouse_runs)
-
-    lines = (report.header(about, tools, (time.monotonic() - started) / 60) + report.build(built)
-             + report.scaling(points) + report.verifying(verified) + report.live(live)
-             + report.frontend(pages, args.lighthouse_runs))
-    args.output.write_text("\n".join(lines) + "\n")
+    section("scale", lambda: scale.measure({100: runs, 400: max(1, runs - 1), 1600: 1}), report.scaling)
+    section("verification", lambda: verification.measure(cold_runs=1, warm_runs=max(5, runs), changed_runs=runs),
+            report.verifying)
+    section("live editing", lambda: live_edit.measure(max(5, runs)), report.live)
+    section("page weight and Lighthouse", lambda: frontend.measure(args.lighthouse_runs),
+            lambda pages: report.frontend(pages, args.lighthouse_runs))
     print(f"bench: wrote {args.output}")
     return 0
 

@@ -25,14 +25,18 @@ def _kib(n: int) -> str:
     return f"{n / 1024:.1f}"
 
 
-def header(machine: dict, tools: dict, minutes: float) -> list[str]:
+def header(machine: dict, tools: dict) -> list[str]:
     lines = ["# Benchmarks", "",
-             f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by `make bench` in {minutes:.1f} min. "
+             f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by `make bench`. "
              "Times are medians of the runs listed (seconds); the machine is shared, so compare "
              "figures within one report rather than across reports.", "", "## Machine", ""]
     lines += [f"- {key}: {value}" for key, value in machine.items()]
     lines += ["", "## Tools", ""] + [f"- {key}: {value}" for key, value in tools.items()]
     return lines
+
+
+def footer(seconds: float) -> list[str]:
+    return ["", f"_`make bench` took {seconds / 60:.1f} min up to here._"]
 
 
 def build(result: BuildResult) -> list[str]:

@@ -17,9 +17,11 @@ from .workspace import RECORDS, copy_project, env, tempdir
 
 WARM_TARGET = 2.0  # seconds
 CHANGED_SLACK = 2.0  # seconds on top of the changed unit's own check time
-# A leaf Go package: nothing else imports it, so a change re-runs one unit.
-CHANGED_UNIT = "go:go/workerpool"
-CHANGED_FILE = "snippets/go/workerpool/pool.go"
+# A unit nothing else builds on, so a change re-runs exactly one unit (every
+# Go package here is imported by a command, which would re-run too).
+CHANGED_UNIT = "prometheus:prometheus"
+CHANGED_FILE = "snippets/prometheus/slo.rules.yaml"
+EDIT = "\n# Benchmark edit {n}.\n"  # valid YAML, new content every run
 # "ok   go:go/workerpool      3.2s  ..." for a unit that ran, "cached" otherwise.
 RAN = re.compile(r"^(?:ok  |FAIL) (\S+)\s+(\d+\.\d+)s", re.MULTILINE)
 
@@ -77,7 +79,7 @@ def measure(cold_runs: int, warm_runs: int, changed_runs: int) -> VerificationRe
         changed, reran = Timing(), set()
         for n in range(changed_runs):
             # A new comment each time: new content, so the record no longer matches.
-            changed_file.write_text(original + f"\n// Benchmark edit {n}.\n")
+            changed_file.write_text(original + EDIT.format(n=n))
             output = {}
             changed.runs.append(seconds(lambda: output.setdefault("out", _verify(project))))
             reran.update(key for key, _ in RAN.findall(output["out"]))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
-COPIED = ("hooks", "macros", "verify", "overrides", "snippets", "docs")
+COPIED = ("hooks", "macros", "verify", "overrides", "snippets", "docs", "tools")  # tools/: pins are in record hashes
 CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")
 SHARED = (".tools", "node_modules")  # set up by make; only read, so linked
 RECORDS = Path(".cache") / "verify"  # where verify/paths.py keeps records, per copy
