@@ -51,7 +51,12 @@ def failing_audits(report: dict, category: str) -> list[str]:
 
 
 def scores(url: str, runs: int) -> tuple[dict[str, int], dict[str, list[str]]]:
-    """Median score per category (0-100) over `runs`, and what the last run marked down."""
+    """Median score per category (0-100) over `runs`, and what the last run marked down.
+
+    The performance score depends on how busy the CPU is (Lighthouse multiplies
+    observed task times); "benchmarkIndex" is Lighthouse's own measure of that."""
     reports = [run_once(url) for _ in range(runs)]
     medians = {c: round(100 * statistics.median(r["categories"][c]["score"] for r in reports)) for c in CATEGORIES}
+    medians["benchmarkIndex"] = round(statistics.median(r["environment"]["benchmarkIndex"] for r in reports))
+    medians["TBT ms"] = round(statistics.median(r["audits"]["total-blocking-time"]["numericValue"] for r in reports))
     return medians, {c: failing_audits(reports[-1], c) for c in CATEGORIES}

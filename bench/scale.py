@@ -20,6 +20,7 @@ LINEAR_TOLERANCE = 1.3
 class ScalePoint:
     pages: int
     build: Timing
+    html_bytes: int  # all pages' HTML: what grows faster than the page count shows here
 
     @property
     def per_page(self) -> float:
@@ -57,7 +58,8 @@ def measure(sizes: dict[int, int]) -> list[ScalePoint]:
             site = folder / "site"
             build = repeat(lambda: run([MKDOCS, "build", "--strict", "--site-dir", str(site)],
                                        cwd=project, env=env()), runs)
-            points.append(ScalePoint(pages, build))
+            html = sum(f.stat().st_size for f in site.rglob("*.html"))
+            points.append(ScalePoint(pages, build, html))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     return points
