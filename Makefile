@@ -17,7 +17,7 @@ export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help setup setup-test serve build preview preview-number verify translations test lock clean
+.PHONY: help setup setup-test serve build preview preview-number verify translations test bench lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ preview-number:  # before anything is verified or built
 
 test: setup-test build ## Everything: verify, strict build, links, browser, tests
 	$(PY) -m pytest -n 2
+
+bench: setup-test build ## Measure build, scale, verification, live reload, page weight; writes bench/results.md
+	$(PY) -m bench
 
 lock: ## Regenerate requirements.lock from the pins in pyproject.toml
 	rm -rf .cache/lock-venv

@@ -1,0 +1,71 @@
+"""Build speed: the real strict build of both languages against the same
+Markdown built by plain Material, without macros, hooks or overrides."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .timing import Timing, repeat, run
+from .workspace import MKDOCS, ROOT, env, tempdir
+
+# Plain Material: the project's configs minus macros, hooks and overrides.
+# INHERIT replaces lists and merges mappings, so these keys win.
+PLAIN = """INHERIT: {parent}
+docs_dir: {docs}
+site_dir: {site}
+theme:
+  custom_dir: {empty}
+hooks: []
+extra_css: []
+plugins:
+  - search:
+      lang: {language}
+  - tags
+"""
+
+
+@dataclass
+class BuildResult:
+    full: Timing
+    plain: Timing
+
+    @property
+    def overhead(self) -> float:
+        return self.full.median / self.plain.median
+
+
+def full_build(site: Path) -> None:
+    """What `make build` runs, into a throwaway folder."""
+    shutil.rmtree(site, ignore_errors=True)
+    run([MKDOCS, "build", "--strict", "--site-dir", str(site)], cwd=ROOT, env=env())
+
+
+def plain_configs(folder: Path) -> list[Path]:
+    empty = folder / "no-overrides"
+    empty.mkdir(parents=True, exist_ok=True)
+    configs = []
+    for language, parent, site in (("sv", "mkdocs.yml", "site"), ("en", "mkdocs.en.yml", "site/en")):
+        config = folder / f"plain.{language}.yml"
+        config.write_text(PLAIN.format(parent=ROOT / parent, docs=ROOT / "docs" / language,
+                                       site=folder / site, empty=empty, language=language))
+        configs.append(config)
+    return configs
+
+
+def plain_build(configs: list[Path]) -> None:
+    # Not strict: macro calls stay literal text, so their links and anchors dangle.
+    for config in configs:
+        run([MKDOCS, "build", "--clean", "--config-file", str(config)], cwd=ROOT, env=env())
+
+
+def measure(runs: int) -> BuildResult:
+    folder = tempdir("build")
+    try:
+        configs = plain_configs(folder)
+        full = repeat(lambda: full_build(folder / "full"), runs)
+        plain = repeat(lambda: plain_build(configs), runs)
+        return BuildResult(full, plain)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

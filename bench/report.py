@@ -1,0 +1,111 @@
+"""bench/results.md: every figure of one `make bench` run, as Markdown."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from . import lighthouse, scale, verification
+from .build import BuildResult
+from .frontend import PageResult
+from .page_weight import CATEGORIES
+from .timing import Timing
+
+TARGET_SCORE = 95
+
+
+def _runs(timing: Timing) -> str:
+    return ", ".join(f"{s:.2f}" for s in timing.runs)
+
+
+def _holds(ok: bool) -> str:
+    return "**holds**" if ok else "**does not hold**"
+
+
+def _kib(n: int) -> str:
+    return f"{n / 1024:.1f}"
+
+
+def header(machine: dict, tools: dict) -> list[str]:
+    lines = ["# Benchmarks", "",
+             f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by `make bench`. "
+             "Times are medians of the runs listed (seconds); the machine is shared, so compare "
+             "figures within one report rather than across reports.", "", "## Machine", ""]
+    lines += [f"- {key}: {value}" for key, value in machine.items()]
+    lines += ["", "## Tools", ""] + [f"- {key}: {value}" for key, value in tools.items()]
+    return lines
+
+
+def footer(seconds: float) -> list[str]:
+    return ["", f"_`make bench` took {seconds / 60:.1f} min up to here._"]
+
+
+def build(result: BuildResult) -> list[str]:
+    return ["", "## Build (both languages)", "",
+            "| build | median | runs |", "| --- | ---: | --- |",
+            f"| strict build, macros and hooks (`make build` without verify) | {result.full} | {_runs(result.full)} |",
+            f"| plain Material, same Markdown, no macros/hooks/overrides | {result.plain} | {_runs(result.plain)} |",
+            "", f"Overhead of macros, hooks and overrides: **{result.overhead:.2f}×** the plain build."]
+
+
+def scaling(points: list[scale.ScalePoint]) -> list[str]:
+    lines = ["", "## Scale (generated knowledge base, strict build, both languages)", "",
+             "| pages | median | per page | HTML per page | runs |", "| ---: | ---: | ---: | ---: | --- |"]
+    lines += [f"| {p.pages} | {p.build} | {1000 * p.per_page:.1f} ms | {_kib(p.html_bytes // p.pages)} KiB "
+              f"| {_runs(p.build)} |" for p in points]
+    costs = scale.marginal_costs(points)
+    steps = ", ".join(f"{a.pages}→{b.pages}: {1000 * c:.1f} ms" for a, b, c in zip(points, points[1:], costs))
+    verdict = "linear" if scale.is_linear(points) else "**not linear**"
+    lines += ["", f"Marginal cost per added page: {steps}. Growth is {verdict} "
+              f"(linear = each step's marginal cost within {scale.LINEAR_TOLERANCE}× of the previous one; "
+              "the fixed start-up cost is spread over more pages). Material writes the whole "
+              "navigation into every page, so each page's HTML grows with the number of pages "
+              "(column *HTML per page*): rendering and writing it is the part that grows faster "
+              "than linearly, O(pages²) in total. The copies sit in one folder each, so the "
+              "navigation has one section per copy."]
+    return lines
+
+
+def verifying(result: verification.VerificationResult) -> list[str]:
+    return ["", f"## Verification ({result.units} units, records in a temporary copy)", "",
+            "| run | median | runs | target |", "| --- | ---: | --- | --- |",
+            f"| cold (no records) | {result.cold} | {_runs(result.cold)} | — |",
+            f"| warm (nothing changed) | {result.warm} | {_runs(result.warm)} | ≤ {verification.WARM_TARGET:.0f} s: {_holds(result.warm_holds)} |",
+            f"| one unit changed (`{verification.CHANGED_FILE}`) | {result.changed} | {_runs(result.changed)} | "
+            f"≤ {result.changed_unit_check:.2f} s own check + {verification.CHANGED_SLACK:.0f} s = "
+            f"{result.changed_target:.2f} s: {_holds(result.changed_holds)} |",
+            "", f"Units re-run after the change: {', '.join(result.reran) or 'none'}. "
+            "The Go build cache is shared, so a cold run here still reuses compiled dependencies."]
+
+
+def live(timing: Timing) -> list[str]:
+    return ["", "## Live editing (`mkdocs serve`)", "",
+            f"Saving `docs/sv/varfor-go.md` until the dev server serves the changed page: **{timing}** "
+            f"(runs: {_runs(timing)})."]
+
+
+def frontend(pages: list[PageResult], lighthouse_runs: int) -> list[str]:
+    lines = ["", "## Page weight (Chromium, gzip, fresh cache)", "",
+             "KiB transferred (bodies as sent, plus headers) / requests.", "",
+             "| page | " + " | ".join(CATEGORIES) + " | total |",
+             "| --- |" + " ---: |" * (len(CATEGORIES) + 1)]
+    for page in pages:
+        w = page.weight
+        cells = [f"{_kib(w.bytes[c])} / {w.requests[c]}" for c in CATEGORIES]
+        lines.append(f"| {page.name} | " + " | ".join(cells) + f" | **{_kib(w.total_bytes)} / {w.total_requests}** |")
+    lines += ["", f"## Lighthouse (mobile preset, median of {lighthouse_runs} run(s) per page)", "",
+              "| page | " + " | ".join(lighthouse.CATEGORIES) + " | total blocking time | benchmarkIndex |",
+              "| --- |" + " ---: |" * (len(lighthouse.CATEGORIES) + 2)]
+    for page in pages:
+        lines.append(f"| {page.name} | " + " | ".join(str(page.scores[c]) for c in lighthouse.CATEGORIES)
+                     + f" | {page.scores['TBT ms']} ms | {page.scores['benchmarkIndex']} |")
+    below = [(p.name, c) for p in pages for c in lighthouse.CATEGORIES if p.scores[c] < TARGET_SCORE]
+    lines += ["", f"Target ≥ {TARGET_SCORE} in every category: {_holds(not below)}"
+              + (": below on " + "; ".join(f"{n} {c}" for n, c in below) if below else ".")]
+    lines += ["", "Lighthouse scales the CPU time it observes, so a busy machine (low benchmarkIndex) "
+              "lowers the performance score through total blocking time; accessibility, best "
+              "practices and SEO do not depend on it."]
+    lost = {(p.name, c): p.lost_points[c] for p in pages for c in lighthouse.CATEGORIES if p.lost_points[c]}
+    if lost:
+        lines += ["", "Audits that lost points (last run):", ""]
+        lines += [f"- {name}, {c}: {', '.join(audits)}" for (name, c), audits in lost.items()]
+    return lines

@@ -1,0 +1,37 @@
+"""The benchmark's page-weight figures add up, and its server really sends gzip."""
+
+import gzip
+import sys
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import gzip_server, page_weight  # noqa: E402
+
+
+def test_page_weight_categories_add_up_to_the_total():
+    transfers = [
+        page_weight.Transfer("http://127.0.0.1/en/", "document", 5000),
+        page_weight.Transfer("http://127.0.0.1/assets/stylesheets/main.css", "stylesheet", 2000),
+        page_weight.Transfer("http://127.0.0.1/assets/javascripts/bundle.js", "script", 3000),
+        page_weight.Transfer("http://127.0.0.1/assets/fonts/x.woff2", "font", 700),
+        page_weight.Transfer("http://127.0.0.1/en/search/search_index.json", "fetch", 4000),
+        page_weight.Transfer("http://127.0.0.1/assets/favicon.svg", "other", 300),
+    ]
+    weight = page_weight.summarise(transfers)
+    assert sum(weight.bytes.values()) == weight.total_bytes == 15000
+    assert sum(weight.requests.values()) == weight.total_requests == len(transfers)
+    assert {kind: weight.requests[kind] for kind in page_weight.CATEGORIES} == dict.fromkeys(page_weight.CATEGORIES, 1)
+
+
+def test_bench_server_sends_text_gzip_compressed(tmp_path):
+    page = "<!doctype html><title>x</title>" + "<p>samma rad</p>\n" * 500
+    (tmp_path / "index.html").write_text(page)
+    port = gzip_server.free_port()
+    with gzip_server.serve(tmp_path, port) as url:
+        request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            body = response.read()
+            assert response.headers["Content-Encoding"] == "gzip"
+    assert len(body) < len(page) / 10
+    assert gzip.decompress(body).decode() == page
