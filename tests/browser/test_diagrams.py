@@ -35,6 +35,16 @@ def rendered_svgs(page, expected: int, timeout: float = 15) -> list[str]:
         time.sleep(0.2)
 
 
+def read_through(page) -> None:
+    """Scroll to the end a screen at a time, as a reader does: Mermaid is
+    loaded and a diagram drawn only once it comes near the viewport."""
+    height = page.evaluate("document.documentElement.scrollHeight")
+    step = page.evaluate("window.innerHeight")
+    for y in range(0, height + step, step):
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_timeout(100)
+
+
 def _svgs_in_shadow_roots(node: dict, in_shadow: bool = False):
     if in_shadow and node.get("nodeName", "").lower() == "svg":
         yield node
@@ -59,6 +69,7 @@ def test_diagrams_render_to_svg_with_this_sites_mermaid(browser, served_site, pa
     page.on("request", lambda r: requests.append(r.url))
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(address, wait_until="networkidle")
+    read_through(page)
     svgs = rendered_svgs(page, expected)
     context.close()
 
