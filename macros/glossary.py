@@ -7,15 +7,14 @@ tooltips cannot disagree and nothing generated is committed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import yaml
 
+from verify import front_matter
 from verify.paths import DOCS, LANGUAGES, PRIMARY_LANGUAGE, rel
 
 GLOSSARY = DOCS / "glossary.yml"
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?\n)---\s*\n", re.S)
 
 HEADER = {
     "sv": ("Term", "Engelska", "Betydelse", "Förklaras i"),
@@ -105,9 +104,7 @@ def page_title(link: str, language: str) -> str:
     for folder in (language, PRIMARY_LANGUAGE):
         path = DOCS / folder / name
         if path.exists():
-            match = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
-            meta = yaml.safe_load(match.group(1)) if match else None
-            return (meta or {}).get("title") or name
+            return front_matter.metadata(path.read_text(encoding="utf-8")).get("title") or name
     raise GlossaryError(f"{rel(GLOSSARY)}: '{link}' is no page in docs/{language}/ or docs/{PRIMARY_LANGUAGE}/")
 
 

@@ -7,11 +7,12 @@ import math
 import re
 from pathlib import Path
 
+from verify import front_matter
+
 WORDS_PER_MINUTE = 200  # a careful read of technical prose
 
 # What a reader does not read word by word: front matter, code and diagrams
 # (fenced blocks), macro calls (they embed code), HTML tags and link targets.
-FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 FENCED = re.compile(r"^(`{3,}|~{3,}).*?^\1\s*$", re.DOTALL | re.MULTILINE)
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 NOT_PROSE = re.compile(r"<[^>]+>|\]\([^)]*\)|\{[#:.][^}]*\}")
@@ -24,7 +25,7 @@ class ReadingTimeError(Exception):
 
 def words(markdown: str) -> int:
     """The words of prose a reader reads on a page."""
-    prose = FRONT_MATTER.sub("", markdown)
+    prose = front_matter.split(markdown)[1]
     prose = FENCED.sub("", prose)
     prose = JINJA.sub("", prose)
     prose = NOT_PROSE.sub(" ", prose)

@@ -15,6 +15,7 @@ import jinja2
 import jinja2.nodes as nodes
 import yaml
 
+from . import front_matter
 from .paths import DOCS, LANGUAGES, ROOT, rel
 
 # Macro name -> the argument that names what it embeds (snippets/-relative).
@@ -28,7 +29,6 @@ ILLUSTRATIVE = "illustrative"
 # Code in these languages must come from snippets/ (or be marked illustrative).
 VERIFIED_LANGUAGES = {"go", "golang", "yaml", "yml", "helm", "gotmpl", "gotemplate", "tpl", "kustomize"}
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*\{?[ \t]*\.?(?P<lang>[\w+-]*)", re.M)
-_FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.S)
 
 
 class PageError(Exception):
@@ -103,9 +103,8 @@ _IgnoreTagsLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda load
 def parse_page(path: Path, language: str, env: jinja2.Environment | None = None) -> Page:
     env = env or jinja_environment()
     text = path.read_text(encoding="utf-8")
-    front = _FRONT_MATTER.match(text)
-    offset = front.group(0).count("\n") if front else 0
-    body = text[front.end():] if front else text
+    front, body = front_matter.split(text)
+    offset = front.count("\n")
     page = Page(path, language)
     try:
         tree = env.parse(body)

@@ -6,6 +6,7 @@ import fnmatch
 import re
 from collections import defaultdict
 
+from . import front_matter
 from .extract import ILLUSTRATIVE, Page
 from .paths import PRIMARY_LANGUAGE, SNIPPETS, rel
 from .units import UnitError, unit_for
@@ -79,15 +80,13 @@ def translations_embed_the_same(pages: list[Page]) -> list[str]:
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _HEADING_ID = re.compile(r"\{[^}]*#([\w:.-]+)[^}]*\}\s*$")
 _FENCE_LINE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-_FRONT_MATTER_BLOCK = re.compile(r"\A---[ \t]*\n.*?\n---[ \t]*\n", re.S)
 
 
 def headings(text: str) -> list[tuple[int, str | None, str, int]]:
     """(level, explicit id or None, heading text, line) of every ATX heading
     outside fenced code and front matter, in order."""
     found, fence = [], None
-    front = _FRONT_MATTER_BLOCK.match(text)
-    skipped = text[: front.end()].count("\n") if front else 0
+    skipped = front_matter.split(text)[0].count("\n")
     for number, line in enumerate(text.splitlines()[skipped:], skipped + 1):
         opener = _FENCE_LINE.match(line)
         if opener:

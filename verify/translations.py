@@ -21,14 +21,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from . import front_matter
 from .paths import DOCS, LANGUAGES, PRIMARY_LANGUAGE, rel
 
 HASH_KEY = "source_hash"
 HASH_LENGTH = 12
 UP_TO_DATE, OUTDATED, MISSING = "up-to-date", "outdated", "missing"
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
 
 
 @dataclass(frozen=True)
@@ -45,9 +43,7 @@ def source_hash(path: Path) -> str:
 
 
 def recorded_hash(path: Path) -> str | None:
-    match = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
-    meta = yaml.safe_load(match.group(1) or "") if match else None
-    value = meta.get(HASH_KEY) if isinstance(meta, dict) else None
+    value = front_matter.metadata(path.read_text(encoding="utf-8")).get(HASH_KEY)
     return str(value) if value is not None else None
 
 
@@ -85,7 +81,7 @@ def sync(translation: Path, docs: Path = DOCS) -> str:
     digest = source_hash(original)
     text = translation.read_text(encoding="utf-8")
     line = f"{HASH_KEY}: {digest}\n"
-    match = _FRONT_MATTER.match(text)
+    match = front_matter.BLOCK.match(text)
     if not match:
         text = f"---\n{line}---\n\n{text}"
     else:
