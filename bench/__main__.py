@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
             report.verifying)
     section("live editing", lambda: live_edit.measure(max(5, runs)), report.live)
     section("page weight and Lighthouse", lambda: frontend.measure(args.lighthouse_runs),
-            lambda pages: report.frontend(pages, args.lighthouse_runs))
+            lambda result: report.frontend(result, args.lighthouse_runs))
     print(f"bench: wrote {args.output}")
     return 0
 

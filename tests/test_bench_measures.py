@@ -6,7 +6,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import gzip_server, page_weight  # noqa: E402
+from bench import frontend, gzip_server, lighthouse, page_weight, report  # noqa: E402
 
 
 def test_page_weight_categories_add_up_to_the_total():
@@ -35,3 +35,25 @@ def test_bench_server_sends_text_gzip_compressed(tmp_path):
             assert response.headers["Content-Encoding"] == "gzip"
     assert len(body) < len(page) / 10
     assert gzip.decompress(body).decode() == page
+
+
+def _page(site: Path, path: str, snippets: int) -> None:
+    (site / path).mkdir(parents=True, exist_ok=True)
+    (site / path / "index.html").write_text('<p class="snippet-status">verified</p>' * snippets)
+
+
+def test_bench_measures_each_languages_home_and_snippet_heaviest_page(tmp_path):
+    for path, snippets in {"": 0, "a/": 1, "b/": 3, "en/": 0, "en/a/": 4, "en/b/": 3}.items():
+        _page(tmp_path, path, snippets)
+    chosen = frontend.measured_pages(tmp_path)
+    assert sorted(chosen.values()) == ["", "b/", "en/", "en/a/"]
+
+
+def test_bench_report_names_every_page_below_the_target():
+    scores = {c: 100 for c in lighthouse.CATEGORIES} | {"TBT ms": 10, "benchmarkIndex": 2000}
+    measured = frontend.PageResult("home (sv)", "", page_weight.summarise([]), scores, {c: [] for c in lighthouse.CATEGORIES})
+    slow = frontend.SweepResult("diagram/", scores | {"performance": 88, "TBT ms": 420})
+    lines = "\n".join(report.frontend(frontend.FrontendResult([measured], [slow]), 1))
+    assert "**does not hold**: below on diagram/ performance 88" in lines
+    fine = "\n".join(report.frontend(frontend.FrontendResult([measured], []), 1))
+    assert "on every page: **holds**." in fine

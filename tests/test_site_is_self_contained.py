@@ -59,9 +59,13 @@ def test_mermaid_is_loaded_from_this_site_only_on_pages_with_a_diagram(served_si
     with_diagram = [p for p in pages if '<pre class="mermaid">' in p.read_text()]
     # mermaid-on-demand.js fetches its data-src once a diagram nears the viewport.
     loading = [p for p in pages if re.search(
-        r'<script src="[./]*assets/javascripts/mermaid-on-demand\.js"\s+data-src="[./]*assets/javascripts/mermaid\.min\.js"',
+        r'<script src="[./]*assets/javascripts/mermaid-on-demand\.js"\s+data-src="[./]*assets/javascripts/mermaid/mermaid\.esm\.min\.mjs"',
         p.read_text())]
     assert len(with_diagram) >= 8  # at least four pages per language
     assert loading == with_diagram
-    assert (site / "assets" / "javascripts" / "mermaid.min.js").is_file()
-    assert (site / "en" / "assets" / "javascripts" / "mermaid.min.js").is_file()
+    for root in (site, site / "en"):
+        mermaid = root / "assets" / "javascripts" / "mermaid"
+        assert (mermaid / "mermaid.esm.min.mjs").is_file()
+        # Every chunk the entry module imports is served next to it.
+        imported = re.findall(r'"\./(chunks/[^"]+\.mjs)"', (mermaid / "mermaid.esm.min.mjs").read_text())
+        assert imported and all((mermaid / chunk).is_file() for chunk in imported), imported

@@ -80,5 +80,5 @@ def test_diagrams_render_to_svg_with_this_sites_mermaid(browser, served_site, pa
         assert label in drawn, f"{address}: no diagram shows {label!r}"
     assert not errors, errors
     host = urlsplit(url).netloc
-    assert url + PREFIX[language] + "assets/javascripts/mermaid.min.js" in requests
+    assert url + PREFIX[language] + "assets/javascripts/mermaid/mermaid.esm.min.mjs" in requests
     assert [r for r in requests if urlsplit(r).scheme.startswith("http") and urlsplit(r).netloc != host] == []

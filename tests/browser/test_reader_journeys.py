@@ -66,6 +66,23 @@ def test_copy_button_copies_exactly_the_code_shown(page, served_site):
     assert "--8<--" not in copied
 
 
+
+def test_code_blocks_below_the_fold_mount_when_scrolled_to(page, served_site):
+    """Material mounts code blocks lazily (content.lazy), which keeps long pages
+    light on load; a block must still get its copy button once it is in view,
+    and stay keyboard-focusable exactly when it scrolls (hooks/code_blocks.py)."""
+    url, site = served_site
+    page.goto(url + pages_with_snippets(site)[0])
+    last = page.locator(".highlight").last
+    assert last.locator("button[data-md-type=copy]").count() == 0, "every block was mounted on load"
+    blocks = page.locator(".highlight pre > code")
+    for i in range(blocks.count()):
+        blocks.nth(i).scroll_into_view_if_needed()
+    expect(last.locator("button[data-md-type=copy]")).to_have_count(1)
+    # Mounting is asynchronous: give the last block's check a moment to land.
+    page.wait_for_function("""() => [...document.querySelectorAll('.highlight pre > code')]
+        .every(code => code.hasAttribute('tabindex') === (code.scrollWidth > code.clientWidth))""")
+
 def test_dark_mode_toggle_works_and_is_remembered_across_languages(page, served_site):
     url, _ = served_site
     page.goto(url)

@@ -1,22 +1,18 @@
-// Mermaid is megabytes of JavaScript, and most readers never scroll to a
-// diagram. Material's bundle uses a global `mermaid` when one exists, so this
-// stand-in takes its calls and loads the real library (the script's data-src)
-// only when a diagram comes near the viewport; then it hands the calls over.
+// Mermaid is large, and most readers never scroll to a diagram. Material's
+// bundle uses a global `mermaid` when one exists, so this stand-in takes its
+// calls and imports the real library (the script's data-src, Mermaid's ES
+// module build, which fetches only the chunks a diagram type needs) once a
+// diagram comes near the viewport; then it hands the calls over.
 (function () {
-  var src = document.currentScript.dataset.src;
+  // import() resolves a relative path against this script, not the page.
+  var src = new URL(document.currentScript.dataset.src, document.baseURI).href;
   var config = {};
   var library;
 
   function load() {
-    library = library || new Promise(function (resolve, reject) {
-      var script = document.createElement("script");
-      script.src = src;
-      script.onload = function () {
-        window.mermaid.initialize(config);  // the real one has replaced this stand-in
-        resolve(window.mermaid);
-      };
-      script.onerror = function () { reject(new Error("could not load " + src)); };
-      document.head.appendChild(script);
+    library = library || import(src).then(function (module) {
+      module.default.initialize(config);
+      return module.default;
     });
     return library;
   }
