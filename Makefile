@@ -17,14 +17,12 @@ export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help setup setup-test serve build preview preview-number verify translations test bench lock clean
+.PHONY: help setup serve build preview preview-number verify translations test bench lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed $(TOOLS) node_modules/.installed ## Install Python packages, tools and front-end packages into the project
-
-setup-test: setup $(CHROMIUM) ## Also Chromium, for the browser tests
+setup: $(VENV)/.installed $(TOOLS) node_modules/.installed $(CHROMIUM) ## Install Python packages, tools, front-end packages and Chromium
 
 serve: setup ## Serve the site with live reload on http://127.0.0.1:8000
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
@@ -54,10 +52,10 @@ preview: preview-number verify ## Strict build of PR=<number> marked as a previe
 preview-number:  # before anything is verified or built
 	@[[ "$(PR)" =~ ^[0-9]+$$ ]] || { echo "error: make preview needs the pull request number, e.g. make preview PR=123 (got PR='$(PR)')" >&2; exit 1; }
 
-test: setup-test build ## Everything: verify, strict build, links, browser, tests
+test: setup build ## Everything: verify, strict build, links, browser, tests
 	$(PY) -m pytest -n 2
 
-bench: setup-test build ## Measure build, scale, verification, live reload, page weight; writes bench/results.md
+bench: setup build ## Measure build, scale, verification, live reload, page weight; writes bench/results.md
 	$(PY) -m bench
 
 lock: ## Regenerate requirements.lock from the pins in pyproject.toml
@@ -92,13 +90,14 @@ $(TOOLS_BIN)/promtool: tools/promtool.version tools/debian-binary.sh
 $(TOOLS_BIN)/shellcheck: tools/shellcheck.version tools/debian-binary.sh
 	tools/debian-binary.sh shellcheck $< usr/bin/shellcheck $@
 
-# Debian's Chromium for the browser tests; Playwright never downloads a browser.
+# Debian's Chromium draws the diagrams at build time (hooks/diagrams.py) and
+# runs the browser tests; Playwright never downloads a browser.
 $(CHROMIUM):
 	@[ "$$(id -u)" = 0 ] || { echo "error: $(CHROMIUM) is missing. Install Debian's chromium package: sudo apt-get install chromium" >&2; exit 1; }
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
-# Mermaid (served with the site), axe-core and the Nu Html Checker, pinned in package-lock.json.
+# Mermaid (draws the diagrams at build time), axe-core and the Nu Html Checker, pinned in package-lock.json.
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm not found. Install Node.js 20." >&2; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error

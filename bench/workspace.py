@@ -15,6 +15,7 @@ COPIED = ("hooks", "macros", "verify", "overrides", "snippets", "docs", "tools")
 CONFIGS = ("mkdocs.yml", "mkdocs.en.yml")
 SHARED = (".tools", "node_modules")  # set up by make; only read, so linked
 RECORDS = Path(".cache") / "verify"  # where verify/paths.py keeps records, per copy
+DIAGRAMS = Path(".cache") / "diagrams"  # drawn diagrams (hooks/diagrams.py), keyed by content too
 
 
 def env(**extra: str) -> dict:
@@ -26,9 +27,9 @@ def tempdir(prefix: str) -> Path:
 
 
 def copy_project(target: Path, records: bool = True) -> Path:
-    """A full copy of the project's sources in `target`. The records are the
-    developer's, copied (a record is keyed by content, and the content is the
-    same), unless the caller wants to start without any."""
+    """A full copy of the project's sources in `target`. The records and the
+    drawn diagrams are the developer's, copied (both are keyed by content, and
+    the content is the same), unless the caller wants to start without records."""
     ignore = shutil.ignore_patterns("__pycache__")
     for name in COPIED:
         shutil.copytree(ROOT / name, target / name, ignore=ignore)
@@ -36,8 +37,9 @@ def copy_project(target: Path, records: bool = True) -> Path:
         shutil.copyfile(ROOT / name, target / name)
     for name in SHARED:
         (target / name).symlink_to(ROOT / name)
-    if records and (ROOT / RECORDS).is_dir():
-        shutil.copytree(ROOT / RECORDS, target / RECORDS)
+    for cache in (RECORDS, DIAGRAMS) if records else (DIAGRAMS,):
+        if (ROOT / cache).is_dir():
+            shutil.copytree(ROOT / cache, target / cache)
     return target
 
 

@@ -19,14 +19,14 @@ CHROMIUM_ARGS = [
 
 def chromium() -> str:
     if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: run `make setup-test` (installs Debian's chromium package)")
+        pytest.fail(f"{CHROMIUM} is missing: run `make setup` (installs Debian's chromium package)")
     return CHROMIUM
 
 
 def node_module(*parts: str) -> Path:
     path = ROOT / "node_modules" / Path(*parts)
     if not path.exists():
-        pytest.fail(f"{path} is missing: run `make setup-test` (npm ci)")
+        pytest.fail(f"{path} is missing: run `make setup` (npm ci)")
     return path
 
 

@@ -6,6 +6,10 @@ BAD_PAGES = {
     "broken link": ("[länk](finns-inte.md)", "finns-inte.md"),
     "missing anchor": ("[länk](index.md#finns-inte)", "finns-inte"),
     "bad front matter": (None, "trasig.md"),
+    # Diagrams are drawn at build time (hooks/diagrams.py): one Mermaid cannot
+    # parse fails the build, naming the diagram, instead of showing the reader
+    # an error box.
+    "unparsable diagram": ("```mermaid\nflowchart LR\n    A --> \n```", "the diagram starting 'flowchart LR' cannot be drawn"),
 }
 
 

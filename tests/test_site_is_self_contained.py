@@ -53,19 +53,13 @@ def test_no_stylesheet_or_script_fetches_from_another_host(served_site):
     assert not any("fonts.googleapis" in p.read_text() for p in site.rglob("*.html"))
 
 
-def test_mermaid_is_loaded_from_this_site_only_on_pages_with_a_diagram(served_site):
+def test_diagrams_are_drawn_at_build_time_and_pages_load_no_mermaid(served_site):
     _, site = served_site
     pages = sorted(site.rglob("*.html"))
-    with_diagram = [p for p in pages if '<pre class="mermaid">' in p.read_text()]
-    # mermaid-on-demand.js fetches its data-src once a diagram nears the viewport.
-    loading = [p for p in pages if re.search(
-        r'<script src="[./]*assets/javascripts/mermaid-on-demand\.js"\s+data-src="[./]*assets/javascripts/mermaid/mermaid\.esm\.min\.mjs"',
-        p.read_text())]
+    with_diagram = [p for p in pages if '<div class="diagram"><svg' in p.read_text()]
     assert len(with_diagram) >= 8  # at least four pages per language
-    assert loading == with_diagram
-    for root in (site, site / "en"):
-        mermaid = root / "assets" / "javascripts" / "mermaid"
-        assert (mermaid / "mermaid.esm.min.mjs").is_file()
-        # Every chunk the entry module imports is served next to it.
-        imported = re.findall(r'"\./(chunks/[^"]+\.mjs)"', (mermaid / "mermaid.esm.min.mjs").read_text())
-        assert imported and all((mermaid / chunk).is_file() for chunk in imported), imported
+    for page in pages:
+        html = page.read_text()
+        assert '<pre class="mermaid">' not in html, f"{page}: a diagram was left for the browser to draw"
+        assert not re.search(r"<script[^>]+mermaid", html), f"{page}: loads Mermaid"
+    assert not list(site.rglob("mermaid*.js")) + list(site.rglob("mermaid*.mjs"))

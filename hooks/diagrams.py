@@ -1,0 +1,151 @@
+"""Diagrams drawn at build time: every ```mermaid block becomes inline SVG.
+
+Drawing them in the reader's browser meant a quarter of a megabyte of
+Mermaid and a main thread blocked while it ran, on every page with a diagram
+near the top. Here the pinned Mermaid (npm, package-lock.json) draws each
+diagram once, in Debian's Chromium, and the page carries the finished SVG:
+no script, visible at once, and a diagram Mermaid cannot parse fails the
+build with the page and the diagram named.
+
+Colours come from diagrams.css, which uses Material's palette variables, so
+a diagram follows light and dark mode. Text is measured and drawn in
+Helvetica/Arial, whose metrics every platform matches (Liberation Sans on
+Linux), so labels fit their boxes on readers' machines too.
+
+Drawn diagrams are kept in .cache/diagrams/, keyed by everything that
+shapes them; a build with nothing new to draw never starts a browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+MERMAID = Path("node_modules/mermaid/dist/mermaid.min.js")
+MERMAID_PACKAGE = Path("node_modules/mermaid/package.json")
+CHROMIUM = "/usr/bin/chromium"
+CACHE = Path(".cache/diagrams")
+THEME = Path(__file__).with_name("diagrams.css")
+
+# pymdownx.superfences' custom fence for mermaid (mkdocs.yml).
+_FENCE = re.compile(r'<pre class="mermaid"><code>(.*?)</code></pre>', re.S)
+# Sequence diagrams name their lifelines id="actor1", … whatever the diagram's
+# id; two such diagrams on one page would repeat ids.
+_UNSCOPED_ID = re.compile(r'\bid="(actor\d+)"')
+# Attributes SVG does not have, which the HTML checker rejects in a page:
+# `name` on sequence diagram parts, width and height on circles.
+_NAME = re.compile(r'\sname="[^"]*"')
+_CIRCLE = re.compile(r"<circle\b[^>]*>")
+_SIZE = re.compile(r'\s(?:width|height)="[^"]*"')
+
+_browser = None  # (playwright, browser, page), started on the first diagram not in the cache
+
+
+def config_for_mermaid() -> dict:
+    return {
+        "startOnLoad": False,
+        "securityLevel": "strict",
+        "theme": "default",
+        "themeCSS": re.sub(r"/\*.*?\*/", "", THEME.read_text(), flags=re.S),
+        "fontFamily": "Helvetica, Arial, sans-serif",
+        # SVG text instead of HTML in <foreignObject>: the page's own styles for
+        # paragraphs and spans would otherwise reach into the labels.
+        "htmlLabels": False,
+        "flowchart": {"htmlLabels": False},
+    }
+
+
+def on_page_content(content: str, page, config, files) -> str:
+    if '<pre class="mermaid">' not in content:
+        return content
+    root = Path(config.config_file_path).parent
+    seen: dict[str, int] = {}
+
+    def draw(match: re.Match) -> str:
+        source = html.unescape(match.group(1))
+        digest = hashlib.sha256(source.encode()).hexdigest()[:12]
+        seen[digest] = seen.get(digest, 0) + 1
+        diagram_id = f"diagram-{digest}" + (f"-{seen[digest]}" if seen[digest] > 1 else "")
+        svg = _drawn(root, diagram_id, source, page.file.src_uri)
+        return f'<div class="diagram">{svg}</div>'
+
+    return _FENCE.sub(draw, content)
+
+
+def _drawn(root: Path, diagram_id: str, source: str, page: str) -> str:
+    mermaid = root / MERMAID
+    if not mermaid.is_file():
+        raise PluginError(f"{MERMAID} is missing: run `make setup` (npm ci installs the pinned Mermaid)")
+    config = config_for_mermaid()
+    version = json.loads((root / MERMAID_PACKAGE).read_text())["version"]
+    # This file too: a change to how a drawing is post-processed draws again.
+    shaping = [version, config, diagram_id, source, Path(__file__).read_text()]
+    key = hashlib.sha256(json.dumps(shaping).encode()).hexdigest()
+    cached = root / CACHE / f"{key}.svg"
+    if cached.is_file():
+        return cached.read_text()
+    svg = _valid(_render(mermaid, config, diagram_id, source, page), diagram_id)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_text(svg)
+    return svg
+
+
+def _valid(svg: str, diagram_id: str) -> str:
+    svg = _UNSCOPED_ID.sub(rf'id="{diagram_id}-\1"', svg)
+    svg = _CIRCLE.sub(lambda circle: _SIZE.sub("", circle.group(0)), svg)
+    return _NAME.sub("", svg)
+
+
+def _render(mermaid: Path, config: dict, diagram_id: str, source: str, page: str) -> str:
+    from playwright.sync_api import Error
+
+    global _browser
+    if _browser is None:
+        _browser = _start(mermaid, config)
+    try:
+        return _browser[2].evaluate("async ([id, text]) => (await mermaid.render(id, text)).svg",
+                                    [diagram_id, source])
+    except Error as error:
+        first_line = source.strip().splitlines()[0] if source.strip() else "(empty)"
+        message = str(error).removeprefix("Page.evaluate: ").split("\n    at ")[0]
+        raise PluginError(f"{page}: the diagram starting '{first_line}' cannot be drawn: {message}") from None
+
+
+def _start(mermaid: Path, config: dict):
+    if not Path(CHROMIUM).is_file():
+        raise PluginError(f"{CHROMIUM} is missing: diagrams are drawn at build time; "
+                          "run `make setup` (installs Debian's chromium package)")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+    page = browser.new_page()
+    page.set_content("<!doctype html><html><body></body></html>")
+    page.add_script_tag(path=str(mermaid))
+    page.evaluate("config => mermaid.initialize(config)", config)
+    return playwright, browser, page
+
+
+def _stop() -> None:
+    global _browser
+    if _browser is not None:
+        playwright, browser, _ = _browser
+        _browser = None
+        browser.close()
+        playwright.stop()
+
+
+def on_env(env, config, files):
+    """Every page's content is done by now; the English build, started from
+    hooks/languages.py after this one, starts its own browser."""
+    _stop()
+    return env
+
+
+def on_build_error(error) -> None:
+    _stop()
