@@ -31,7 +31,8 @@ def generate(target: Path, copies: int) -> int:
     """The real docs plus `copies - 1` folders holding a copy of every page.
     Links between pages are relative, so each copy links within itself."""
     count = 0
-    for language_dir in (target / "docs").iterdir():
+    # docs/ also holds data files (glossary.yml, exercises.yml) next to the language folders.
+    for language_dir in sorted(d for d in (target / "docs").iterdir() if d.is_dir()):
         pages = sorted(language_dir.glob("*.md"))
         for n in range(1, copies):
             folder = language_dir / f"kopia-{n:03d}"

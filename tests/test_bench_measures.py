@@ -1,12 +1,16 @@
-"""The benchmark's page-weight figures add up, and its server really sends gzip."""
+"""The benchmark's own parts: page-weight figures add up, its server really
+sends gzip, it picks the pages to audit from the site, its report names every
+page below target, and the scale copies take every page."""
 
 import gzip
+import shutil
 import sys
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import frontend, gzip_server, lighthouse, page_weight, report  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench import frontend, gzip_server, lighthouse, page_weight, report, scale  # noqa: E402
 
 
 def test_page_weight_categories_add_up_to_the_total():
@@ -57,3 +61,10 @@ def test_bench_report_names_every_page_below_the_target():
     assert "**does not hold**: below on diagram/ performance 88" in lines
     fine = "\n".join(report.frontend(frontend.FrontendResult([measured], []), 1))
     assert "on every page: **holds**." in fine
+
+
+def test_scale_copies_every_page_of_every_language(tmp_path):
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    pages = scale.real_page_count()
+    assert scale.generate(tmp_path, copies=3) == 3 * pages
+    assert sum(1 for _ in (tmp_path / "docs").rglob("*.md")) == 3 * pages
