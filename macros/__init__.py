@@ -76,7 +76,7 @@ def register_reference_macros(env):
     terms = glossary.load()
     glossary.enable_tooltips(env.conf, terms, language)
     env.macro(lambda: glossary.table(terms, language), "glossary_table")
-    env.macro(lambda: status_table(language), "translation_status")
+    env.macro(lambda: status_table(language, env.page.file.src_uri), "translation_status")
 
 
 def rel_page(env) -> str:

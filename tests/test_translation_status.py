@@ -25,3 +25,12 @@ def test_status_page_flags_outdated_and_missing_translations(project):
     listed = project.run(sys.executable, "-m", "verify.translations").stdout
     assert "up-to-date docs/en/gammal.md" in listed
     assert "missing    docs/en/saknas.md" in listed
+
+
+def test_status_links_are_relative_to_the_page_showing_them():
+    from macros.translation_status import status_table
+
+    at_root = re.findall(r"\]\(([^)]+)\)", status_table("sv", "oversattningar.md"))
+    below = re.findall(r"\]\(([^)]+)\)", status_table("sv", "kopia/oversattningar.md"))
+    assert at_root and "varfor-go.md" in at_root
+    assert below == ["../" + link for link in at_root]
