@@ -54,3 +54,16 @@ def test_tags_index_lists_every_page_under_each_of_its_tags(served_site):
                 assert (site / prefix / page.stem / "index.html").is_file()
                 checked += 1
         assert checked >= 10
+
+
+def test_each_page_links_its_tags_with_link_text_that_says_tag(served_site):
+    """A link reading only "go" tells a screen reader or a search engine
+    nothing (Lighthouse marks it down); partials/tags.html adds a hidden word."""
+    _, site = served_site
+    word = {"sv": "Tagg: ", "en": "Tag: "}
+    for language, prefix in LANGUAGE_ROOT.items():
+        page = ROOT / "docs" / language / "varfor-go.md"
+        html = (site / prefix / "varfor-go" / "index.html").read_text()
+        links = re.findall(r'<a href="[^"]*taggar/#tag:[^"]*" class="md-tag">(.*?)</a>', html)
+        texts = [re.sub(r"<[^>]+>", "", link) for link in links]
+        assert sorted(texts) == sorted(word[language] + tag for tag in tags_of(page)), texts
