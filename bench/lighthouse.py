@@ -16,6 +16,7 @@ from .workspace import ROOT
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+TARGET = 95  # every category, every page
 CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
                 "--disable-component-update --disable-sync --disable-default-apps --disable-extensions")
 
@@ -60,3 +61,7 @@ def scores(url: str, runs: int) -> tuple[dict[str, int], dict[str, list[str]]]:
     medians["benchmarkIndex"] = round(statistics.median(r["environment"]["benchmarkIndex"] for r in reports))
     medians["TBT ms"] = round(statistics.median(r["audits"]["total-blocking-time"]["numericValue"] for r in reports))
     return medians, {c: failing_audits(reports[-1], c) for c in CATEGORIES}
+
+
+def meets_target(scores: dict[str, int]) -> bool:
+    return all(scores[c] >= TARGET for c in CATEGORIES)

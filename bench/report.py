@@ -10,9 +10,6 @@ from .frontend import FrontendResult
 from .page_weight import CATEGORIES
 from .timing import Timing
 
-TARGET_SCORE = 95
-
-
 def _runs(timing: Timing) -> str:
     return ", ".join(f"{s:.2f}" for s in timing.runs)
 
@@ -99,15 +96,17 @@ def frontend(result: FrontendResult, lighthouse_runs: int) -> list[str]:
     for page in pages:
         lines.append(f"| {page.name} | " + " | ".join(str(page.scores[c]) for c in lighthouse.CATEGORIES)
                      + f" | {page.scores['TBT ms']} ms | {page.scores['benchmarkIndex']} |")
-    lines += ["", "### Every other page (one run each, lowest performance first)", "",
-              "| page | " + " | ".join(lighthouse.CATEGORIES) + " | total blocking time |",
-              "| --- |" + " ---: |" * (len(lighthouse.CATEGORIES) + 1)]
+    lines += ["", "### Every other page (lowest performance first)", "",
+              f"One run each; a page below {lighthouse.TARGET} in any category is measured again, "
+              f"median of {lighthouse_runs}.", "",
+              "| page | " + " | ".join(lighthouse.CATEGORIES) + " | total blocking time | runs |",
+              "| --- |" + " ---: |" * (len(lighthouse.CATEGORIES) + 2)]
     for page in sorted(result.sweep, key=lambda p: (p.scores["performance"], p.path)):
         lines.append(f"| {page.path} | " + " | ".join(str(page.scores[c]) for c in lighthouse.CATEGORIES)
-                     + f" | {page.scores['TBT ms']} ms |")
+                     + f" | {page.scores['TBT ms']} ms | {page.runs} |")
     scored = [(p.name, p.scores) for p in pages] + [(p.path, p.scores) for p in result.sweep]
-    below = [(n, c, s[c]) for n, s in scored for c in lighthouse.CATEGORIES if s[c] < TARGET_SCORE]
-    lines += ["", f"Target ≥ {TARGET_SCORE} in every category on every page: {_holds(not below)}"
+    below = [(n, c, s[c]) for n, s in scored for c in lighthouse.CATEGORIES if s[c] < lighthouse.TARGET]
+    lines += ["", f"Target ≥ {lighthouse.TARGET} in every category on every page: {_holds(not below)}"
               + (": below on " + "; ".join(f"{n} {c} {v}" for n, c, v in below) if below else ".")]
     lines += ["", "Lighthouse scales the CPU time it observes, so a busy machine (low benchmarkIndex) "
               "lowers the performance score through total blocking time; accessibility, best "

@@ -56,7 +56,7 @@ def test_bench_measures_each_languages_home_and_snippet_heaviest_page(tmp_path):
 def test_bench_report_names_every_page_below_the_target():
     scores = {c: 100 for c in lighthouse.CATEGORIES} | {"TBT ms": 10, "benchmarkIndex": 2000}
     measured = frontend.PageResult("home (sv)", "", page_weight.summarise([]), scores, {c: [] for c in lighthouse.CATEGORIES})
-    slow = frontend.SweepResult("diagram/", scores | {"performance": 88, "TBT ms": 420})
+    slow = frontend.SweepResult("diagram/", scores | {"performance": 88, "TBT ms": 420}, 5)
     lines = "\n".join(report.frontend(frontend.FrontendResult([measured], [slow]), 1))
     assert "**does not hold**: below on diagram/ performance 88" in lines
     fine = "\n".join(report.frontend(frontend.FrontendResult([measured], []), 1))
