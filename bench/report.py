@@ -10,6 +10,7 @@ from .frontend import FrontendResult
 from .page_weight import CATEGORIES
 from .timing import Timing
 
+
 def _runs(timing: Timing) -> str:
     return ", ".join(f"{s:.2f}" for s in timing.runs)
 

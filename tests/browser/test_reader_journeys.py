@@ -66,7 +66,6 @@ def test_copy_button_copies_exactly_the_code_shown(page, served_site):
     assert "--8<--" not in copied
 
 
-
 def test_code_blocks_below_the_fold_mount_when_scrolled_to(page, served_site):
     """Material mounts code blocks lazily (content.lazy), which keeps long pages
     light on load; a block must still get its copy button once it is in view,
