@@ -18,6 +18,7 @@ shapes them; a build with nothing new to draw never starts a browser.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -77,15 +78,22 @@ def on_page_content(content: str, page, config, files) -> str:
     return _FENCE.sub(draw, content)
 
 
-def _drawn(root: Path, diagram_id: str, source: str, page: str) -> str:
+@functools.cache
+def _setup(root: Path) -> tuple[Path, dict, str]:
+    """Once per build: Mermaid, its configuration, and a fingerprint of all
+    that shapes a drawing besides the diagram itself (this file too, so a
+    change to how a drawing is post-processed draws again)."""
     mermaid = root / MERMAID
     if not mermaid.is_file():
         raise PluginError(f"{MERMAID} is missing: run `make setup` (npm ci installs the pinned Mermaid)")
     config = config_for_mermaid()
     version = json.loads((root / MERMAID_PACKAGE).read_text())["version"]
-    # This file too: a change to how a drawing is post-processed draws again.
-    shaping = [version, config, diagram_id, source, Path(__file__).read_text()]
-    key = hashlib.sha256(json.dumps(shaping).encode()).hexdigest()
+    return mermaid, config, json.dumps([version, config, Path(__file__).read_text()])
+
+
+def _drawn(root: Path, diagram_id: str, source: str, page: str) -> str:
+    mermaid, config, fingerprint = _setup(root)
+    key = hashlib.sha256(json.dumps([fingerprint, diagram_id, source]).encode()).hexdigest()
     cached = root / CACHE / f"{key}.svg"
     if cached.is_file():
         return cached.read_text()

@@ -4,7 +4,7 @@ language's tags index lists every page under each of its tags, linked."""
 import re
 from pathlib import Path
 
-import yaml
+from verify import front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGE_ROOT = {"sv": "", "en": "en/"}
@@ -17,12 +17,10 @@ UNTAGGED = {
     "bidra.md": "how to work on the site, not a topic",
     "kom-igang.md": "the reading path through all topics; its steps carry the tags",
 }
-FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 
 
 def tags_of(page: Path) -> list[str]:
-    match = FRONT_MATTER.match(page.read_text())
-    return (yaml.safe_load(match.group(1)) or {}).get("tags", []) if match else []
+    return front_matter.metadata(page.read_text()).get("tags", [])
 
 
 def sections(index_html: str) -> dict[str, set[str]]:
