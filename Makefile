@@ -9,7 +9,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS_BIN := .tools/bin
-GO_TOOLS := helm kustomize staticcheck kube-score helm-unittest actionlint
+GO_TOOLS := helm kustomize staticcheck kube-score helm-unittest actionlint sops age
 TOOLS := $(addprefix $(TOOLS_BIN)/,$(GO_TOOLS) promtool shellcheck)
 
 export NO_MKDOCS_2_WARNING := 1

@@ -10,7 +10,8 @@ from site_server import ROOT
 
 LANGUAGES = {"sv": ("", "Ingen historik tillgänglig"), "en": ("en/", "No history available")}
 SECTIONS = ["bygga-distribuerade-system", "varfor-go", "arkitekturmonster", "observerbarhet",
-            "kubernetes-i-skala", "halsokontroller", "resurshantering", "infrastruktur-som-kod"]
+            "kubernetes-i-skala", "halsokontroller", "resurshantering", "infrastruktur-som-kod",
+            "hemligheter-i-gitops"]
 
 
 def full_history() -> bool:

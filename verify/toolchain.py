@@ -14,7 +14,8 @@ from .kube_versions import KUBERNETES_VERSIONS
 from .paths import ROOT, TOOLS_BIN
 
 _TOOL_MODULES = {  # kind -> tools/<name> modules whose pins affect its verdict
-    "go": ("staticcheck",),
+    # sops and age: the gitops package's tests encrypt and decrypt with them.
+    "go": ("staticcheck", "sops", "age"),
     "helm": ("helm", "kube-score", "helm-unittest"),
     "kustomize": ("kustomize", "kube-score"),
     "prometheus": (),

@@ -177,8 +177,11 @@ def _go_files(d: Path):
             continue
         seen.add(pkg)
         files += [p for p in pkg.iterdir() if p.is_file()]
-        if (pkg / "testdata").is_dir():
-            files += list(_walk(pkg / "testdata"))
+        # Folders without Go files are the package's data (testdata/, or the
+        # manifests a test reads, such as gitops/flux/ and gitops/secrets/).
+        for sub in pkg.iterdir():
+            if sub.is_dir() and not any(sub.rglob("*.go")):
+                files += list(_walk(sub))
         for imported in _go_imports(pkg):
             if imported == module_path or imported.startswith(module_path + "/"):
                 pending.append(module / imported[len(module_path) :].lstrip("/"))
