@@ -33,6 +33,11 @@ class Prose:
     diagrams: list[tuple[int, str]]  # (line number, label text) inside mermaid blocks
 
 
+def inline_prose(text: str) -> str:
+    """One Markdown paragraph (a glossary definition, an exercise text) without its code."""
+    return _NOT_PROSE.sub(" ", text)
+
+
 def prose(markdown: str) -> Prose:
     front, body = split(markdown)
     meta = metadata(markdown)

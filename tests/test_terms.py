@@ -2,8 +2,8 @@
 
 docs/terms.yml lists the preferred Swedish terms with the variants decided
 against, and the British spellings the English pages avoid. The Swedish
-pages, their diagram labels and the Swedish glossary must use none of the
-rejected variants outside code; Swedish prose uses ”…” quotes and
+pages, their diagram labels, the Swedish glossary and the exercises' Swedish
+texts must use none of the rejected variants outside code; Swedish prose uses ”…” quotes and
 non-breaking spaces in numbers and before units.
 """
 
@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from prose import prose
+from prose import inline_prose, prose
 
 ROOT = Path(__file__).resolve().parent.parent
 TERMS = yaml.safe_load((ROOT / "docs" / "terms.yml").read_text())
 GLOSSARY = yaml.safe_load((ROOT / "docs" / "glossary.yml").read_text())
+EXERCISES = yaml.safe_load((ROOT / "docs" / "exercises.yml").read_text())
 SWEDISH = sorted((ROOT / "docs" / "sv").glob("*.md"))
 ENGLISH = sorted((ROOT / "docs" / "en").glob("*.md"))
 
@@ -45,6 +46,11 @@ def _swedish_text(page: Path):
 def _glossary_text(language: str):
     for entry in GLOSSARY:
         yield entry["page"], entry[language]["term"] + " " + entry[language]["definition"]
+
+
+def _exercise_text(language: str):
+    for name, exercise in EXERCISES.items():
+        yield f"docs/exercises.yml ({name}, {language})", inline_prose(exercise["text"][language])
 
 
 def rejected_terms(lines) -> list[str]:
@@ -74,6 +80,17 @@ def test_swedish_page_uses_the_decided_terms(page):
 
 def test_swedish_glossary_uses_the_decided_terms():
     problems = rejected_terms((f"docs/glossary.yml ({page})", text) for page, text in _glossary_text("sv"))
+    assert not problems, "\n".join(problems)
+
+
+def test_swedish_exercise_texts_use_the_decided_terms_and_swedish_typography():
+    problems = rejected_terms(_exercise_text("sv")) + typography_problems(_exercise_text("sv"))
+    assert not problems, "\n".join(problems)
+
+
+def test_english_exercise_texts_use_american_spelling():
+    problems = [f"{where}: {british!r}, write {american!r}"
+                for where, text in _exercise_text("en") for british, american, pattern in BRITISH if pattern.search(text)]
     assert not problems, "\n".join(problems)
 
 
