@@ -78,8 +78,9 @@ def test_swedish_page_uses_the_decided_terms(page):
     assert not rejected_terms(lines), "\n".join(rejected_terms(lines))
 
 
-def test_swedish_glossary_uses_the_decided_terms():
-    problems = rejected_terms((f"docs/glossary.yml ({page})", text) for page, text in _glossary_text("sv"))
+def test_swedish_glossary_uses_the_decided_terms_and_swedish_typography():
+    lines = [(f"docs/glossary.yml ({page})", inline_prose(text)) for page, text in _glossary_text("sv")]
+    problems = rejected_terms(lines) + typography_problems(lines)
     assert not problems, "\n".join(problems)
 
 
