@@ -17,6 +17,7 @@ and the macros of the reader's path through the site:
 Inside indented Markdown (tabs, admonitions) pipe a call through `indent(4)`.
 """
 
+import posixpath
 from pathlib import Path
 
 from verify.paths import PRIMARY_LANGUAGE, rel
@@ -27,6 +28,11 @@ from .messages import text
 from .translation_status import status_table
 
 
+# The reader's page on how the code is verified; status lines link to it
+# where the site has it (fixture sites may not).
+VERIFICATION_PAGE = "verifiering.md"
+
+
 def define_env(env):
     """Register the macros for one language build (runs once per build)."""
     embedder = Embedder(
@@ -34,6 +40,8 @@ def define_env(env):
         strict=bool(env.conf.strict),
         repo_url=env.conf.repo_url,
         page_path=lambda: rel_page(env),
+        verification_page=VERIFICATION_PAGE if has_page(env, VERIFICATION_PAGE) else None,
+        page_uri=lambda: env.page.file.src_uri if getattr(env, "page", None) else "",
     )
     env.macro(embedder.snippet, "snippet")
     env.macro(embedder.helm_template, "helm_template")
@@ -58,7 +66,13 @@ def register_path_macros(env):
 
     def exercise(exercise_id: str) -> str:
         """An exercise from docs/exercises.yml: text, command, expected output."""
-        return exercises.render(exercise_id, language, rel_page(env))
+        return exercises.render(exercise_id, language, rel_page(env), about=about("exercises"))
+
+    def about(section: str) -> str | None:
+        if not has_page(env, VERIFICATION_PAGE):
+            return None
+        here = posixpath.dirname(env.page.file.src_uri)
+        return f"{posixpath.relpath(VERIFICATION_PAGE, here or '.')}#{section}"
 
     def latest_changes_of_pages(limit: int = 5) -> str:
         """The latest commits that changed this language's pages, or a notice."""
@@ -77,6 +91,13 @@ def register_reference_macros(env):
     glossary.enable_tooltips(env.conf, terms, language)
     env.macro(lambda: glossary.table(terms, language), "glossary_table")
     env.macro(lambda: status_table(language, env.page.file.src_uri), "translation_status")
+
+
+def has_page(env, name: str) -> bool:
+    """Whether this language's docs (or the primary language's, which an
+    untranslated page falls back to) have the page."""
+    docs_dir = Path(env.conf.docs_dir)
+    return (docs_dir / name).is_file() or (docs_dir.parent / PRIMARY_LANGUAGE / name).is_file()
 
 
 def rel_page(env) -> str:
