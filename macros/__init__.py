@@ -89,7 +89,17 @@ def register_reference_macros(env):
     language = env.conf.theme["language"]
     terms = glossary.load()
     glossary.enable_tooltips(env.conf, terms, language)
-    env.macro(lambda: glossary.table(terms, language), "glossary_table")
+    # The page that shows the glossary explains every term itself: no tooltips.
+    glossary_pages = set()
+    glossary.enable_tooltip_rules(
+        env.conf, lambda: getattr(env, "page", None) is not None and env.page.file.src_uri in glossary_pages)
+
+    def glossary_table() -> str:
+        """The glossary page's terms (docs/glossary.yml), one section each."""
+        glossary_pages.add(env.page.file.src_uri)
+        return glossary.table(terms, language)
+
+    env.macro(glossary_table, "glossary_table")
     env.macro(lambda: status_table(language, env.page.file.src_uri), "translation_status")
 
 
