@@ -97,7 +97,8 @@ def on_page_content(content: str, page, config, files) -> str:
                 f' data-search-exclude>{svg}</div>'
                 f'<figcaption class="diagram__caption"><span>{caption}</span> '
                 f'<button type="button" class="diagram__toggle md-button" data-open="{open_text}"'
-                f' data-close="{close_text}" aria-expanded="false">{open_text}</button></figcaption></figure>')
+                f' data-close="{close_text}" aria-expanded="false" data-search-exclude>{open_text}</button>'
+                '</figcaption></figure>')
 
     return _FENCE.sub(draw, content)
 
