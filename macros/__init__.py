@@ -22,7 +22,7 @@ from pathlib import Path
 
 from verify.paths import PRIMARY_LANGUAGE, rel
 
-from . import exercises, glossary, latest_changes, reading_time
+from . import blocks, exercises, glossary, latest_changes, reading_time
 from .embedding import Embedder
 from .messages import text
 from .translation_status import status_table
@@ -79,7 +79,22 @@ def register_path_macros(env):
         changes = latest_changes.recent_changes(repo, docs_dir, limit)
         return latest_changes.render(changes, docs_dir, env.page.file.src_uri, text(language, "no_history"))
 
+    def clone_command() -> str:
+        """`git clone` of this repository (REPO_URL) and `cd` into it, as a
+        block a reader can copy and run; a notice when the build has no URL."""
+        if not env.conf.repo_url:
+            return f"*{text(language, 'no_repo_url')}*\n"
+        url = env.conf.repo_url.rstrip("/").removesuffix(".git")
+        return f"```bash\ngit clone {url}.git\ncd {url.rsplit('/', 1)[-1]}\n```\n"
+
     env.macro(reading_time_of, "reading_time")
+    env.macro(clone_command, "clone_command")
+
+    def tested_transcript() -> str:
+        """Under a "Try it" transcript: tests/test_try_it.py runs what it shows."""
+        return blocks.tested_note(language, about("transcripts"), "tested_transcript")
+
+    env.macro(tested_transcript, "tested_transcript")
     env.macro(exercise, "exercise")
     env.macro(latest_changes_of_pages, "latest_changes")
 

@@ -69,9 +69,10 @@ def illustrative_note(language: str, about: str | None = None) -> str:
     return f"{shown}\n{{ .snippet-status .snippet-status--illustrative }}"
 
 
-def tested_note(language: str, about: str | None = None) -> str:
-    """Under an exercise: the test suite runs it (tests/test_exercises.py)."""
-    return f"{_verdict('✓ ' + text(language, 'tested_exercise'), about)}\n{{ .snippet-status .snippet-status--verified }}"
+def tested_note(language: str, about: str | None = None, what: str = "tested_exercise") -> str:
+    """Under an exercise (tests/test_exercises.py runs it) or a transcript
+    (tests/test_try_it.py): the test suite runs it, linking `about`."""
+    return f"{_verdict('✓ ' + text(language, what), about)}\n{{ .snippet-status .snippet-status--verified }}"
 
 
 def exceptions_note(language: str, exceptions: list[dict]) -> str:

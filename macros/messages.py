@@ -11,6 +11,7 @@ MESSAGES = {
         "unverified_hint": "kör `make verify`",
         "illustrative": "Illustrativt exempel – inte verifierat av testsviten",
         "tested_exercise": "Testad: testsviten kör kommandot och letar efter raden ovan",
+        "tested_transcript": "Testat: testsviten kör programmen och anropen ovan och kontrollerar svaren",
         "what_ran": "Vad kördes?",
         "checks": "Kontroller",
         "versions": "Versioner",
@@ -19,6 +20,8 @@ MESSAGES = {
         "exception": "Policyundantag",
         "expect": "I utdata ska du se",
         "no_history": "Ingen historik tillgänglig i den här versionen av webbplatsen.",
+        "no_repo_url": "Den här versionen av webbplatsen byggdes utan repots adress (`REPO_URL`): "
+                       "klona repot med adressen från dess sida, till exempel på GitHub.",
     },
     "en": {
         "verified": "Verified",
@@ -28,6 +31,7 @@ MESSAGES = {
         "unverified_hint": "run `make verify`",
         "illustrative": "Illustrative example – not verified by the test suite",
         "tested_exercise": "Tested: the test suite runs the command and looks for the line above",
+        "tested_transcript": "Tested: the test suite runs the programs and calls above and checks the responses",
         "what_ran": "What ran?",
         "checks": "Checks",
         "versions": "Versions",
@@ -36,6 +40,8 @@ MESSAGES = {
         "exception": "Policy exception",
         "expect": "In the output, look for",
         "no_history": "No history available in this build of the site.",
+        "no_repo_url": "This build of the site was made without the repository's address (`REPO_URL`): "
+                       "clone the repository with the address from its page, for example on GitHub.",
     },
 }
 
