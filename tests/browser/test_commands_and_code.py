@@ -77,3 +77,23 @@ def test_no_embedded_snippet_scrolls_sideways_at_1440_px(browser, served_site, l
     context.close()
     assert checked >= 20, checked
     assert not wide, "\n".join(wide)
+
+
+@pytest.mark.parametrize("language", PREFIX)
+def test_get_started_commands_copy_as_commands_and_fit_a_desktop(browser, served_site, language):
+    url, _ = served_site
+    context = browser.new_context(viewport={"width": 1440, "height": 900},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(url + PREFIX[language] + "kom-igang/")
+    blocks = page.locator("article .language-bash.highlight")
+    assert blocks.count() >= 7  # clone, make setup and the five exercises
+    for i in range(blocks.count()):
+        block = blocks.nth(i)
+        command = copied(page, block)
+        assert not command.startswith("$ "), command
+        syntax = subprocess.run(["bash", "-n", "-c", command], capture_output=True, text=True)
+        assert syntax.returncode == 0, f"{command!r}: {syntax.stderr}"
+        scroll = block.locator("code").evaluate("c => c.scrollWidth - c.clientWidth")
+        assert scroll <= 0, f"{command!r} scrolls by {scroll} px at 1440 px"
+    context.close()
