@@ -39,10 +39,19 @@ def test_sidebar_footer_and_home_follow_the_get_started_order(page, served_site,
     order = get_started_order(page, root)
     assert len(order) == 8, order
 
-    sidebar = in_order(page.locator("nav.md-nav--primary a.md-nav__link[href]").evaluate_all(
-        "as => as.map(a => a.href)"), root)
-    assert [p for p in sidebar if p in order] == order, f"sidebar: {sidebar}"
-    assert sidebar.index("kom-igang/") < sidebar.index(order[0])
+    # The sidebar as each page of the path shows it (with navigation.prune a
+    # page lists only its own section's pages): always in the path's order,
+    # and together every page of it.
+    listed = set()
+    for here in order:
+        page.goto(root + here)
+        sidebar = in_order(page.locator("nav.md-nav--primary a.md-nav__link[href]").evaluate_all(
+            "as => as.map(a => a.href)"), root)
+        shown = [p for p in sidebar if p in order]
+        assert shown == [p for p in order if p in shown], f"sidebar on {here}: {sidebar}"
+        assert sidebar.index("kom-igang/") < sidebar.index(shown[0]), f"sidebar on {here}: {sidebar}"
+        listed |= set(shown)
+    assert listed == set(order), listed
 
     # The footer's "next" from Kom igång walks the reading order.
     walked, here = [], root + "kom-igang/"
