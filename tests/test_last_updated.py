@@ -47,3 +47,19 @@ def test_shallow_clone_gives_no_dates(tmp_path):
 
 def test_no_repository_gives_no_dates(tmp_path):
     assert last_updated.last_changes(tmp_path) is None
+
+
+def test_a_build_without_history_says_so_in_the_home_page_words(project):
+    """The fixture project is no repository: every page carries the notice
+    the home page's latest changes show, never a made-up date."""
+    from macros.messages import text
+
+    assert project.verify().returncode == 0
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    for language, prefix in (("sv", ""), ("en", "en/")):
+        page = (project.root / "site" / prefix / "index.html").read_text()
+        footer = page[page.index('<aside class="page-footer"'):]
+        footer = footer[:footer.index("</aside>")]
+        assert text(language, "no_history") in footer, footer
+        assert "<time" not in footer
