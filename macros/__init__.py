@@ -17,14 +17,20 @@ and the macros of the reader's path through the site:
 Inside indented Markdown (tabs, admonitions) pipe a call through `indent(4)`.
 """
 
+import posixpath
 from pathlib import Path
 
 from verify.paths import PRIMARY_LANGUAGE, rel
 
-from . import exercises, glossary, latest_changes, reading_time
+from . import blocks, exercises, glossary, latest_changes, reading_time
 from .embedding import Embedder
 from .messages import text
 from .translation_status import status_table
+
+
+# The reader's page on how the code is verified; status lines link to it
+# where the site has it (fixture sites may not).
+VERIFICATION_PAGE = "verifiering.md"
 
 
 def define_env(env):
@@ -34,6 +40,8 @@ def define_env(env):
         strict=bool(env.conf.strict),
         repo_url=env.conf.repo_url,
         page_path=lambda: rel_page(env),
+        verification_page=VERIFICATION_PAGE if has_page(env, VERIFICATION_PAGE) else None,
+        page_uri=lambda: env.page.file.src_uri if getattr(env, "page", None) else "",
     )
     env.macro(embedder.snippet, "snippet")
     env.macro(embedder.helm_template, "helm_template")
@@ -58,14 +66,35 @@ def register_path_macros(env):
 
     def exercise(exercise_id: str) -> str:
         """An exercise from docs/exercises.yml: text, command, expected output."""
-        return exercises.render(exercise_id, language, rel_page(env))
+        return exercises.render(exercise_id, language, rel_page(env), about=about("exercises"))
+
+    def about(section: str) -> str | None:
+        if not has_page(env, VERIFICATION_PAGE):
+            return None
+        here = posixpath.dirname(env.page.file.src_uri)
+        return f"{posixpath.relpath(VERIFICATION_PAGE, here or '.')}#{section}"
 
     def latest_changes_of_pages(limit: int = 5) -> str:
         """The latest commits that changed this language's pages, or a notice."""
         changes = latest_changes.recent_changes(repo, docs_dir, limit)
         return latest_changes.render(changes, docs_dir, env.page.file.src_uri, text(language, "no_history"))
 
+    def clone_command() -> str:
+        """`git clone` of this repository (REPO_URL) and `cd` into it, as a
+        block a reader can copy and run; a notice when the build has no URL."""
+        if not env.conf.repo_url:
+            return f"*{text(language, 'no_repo_url')}*\n"
+        url = env.conf.repo_url.rstrip("/").removesuffix(".git")
+        return f"```bash\ngit clone {url}.git\ncd {url.rsplit('/', 1)[-1]}\n```\n"
+
     env.macro(reading_time_of, "reading_time")
+    env.macro(clone_command, "clone_command")
+
+    def tested_transcript() -> str:
+        """Under a "Try it" transcript: tests/test_try_it.py runs what it shows."""
+        return blocks.tested_note(language, about("transcripts"), "tested_transcript")
+
+    env.macro(tested_transcript, "tested_transcript")
     env.macro(exercise, "exercise")
     env.macro(latest_changes_of_pages, "latest_changes")
 
@@ -75,8 +104,25 @@ def register_reference_macros(env):
     language = env.conf.theme["language"]
     terms = glossary.load()
     glossary.enable_tooltips(env.conf, terms, language)
-    env.macro(lambda: glossary.table(terms, language), "glossary_table")
+    # The page that shows the glossary explains every term itself: no tooltips.
+    glossary_pages = set()
+    glossary.enable_tooltip_rules(
+        env.conf, lambda: getattr(env, "page", None) is not None and env.page.file.src_uri in glossary_pages)
+
+    def glossary_table() -> str:
+        """The glossary page's terms (docs/glossary.yml), one section each."""
+        glossary_pages.add(env.page.file.src_uri)
+        return glossary.table(terms, language)
+
+    env.macro(glossary_table, "glossary_table")
     env.macro(lambda: status_table(language, env.page.file.src_uri), "translation_status")
+
+
+def has_page(env, name: str) -> bool:
+    """Whether this language's docs (or the primary language's, which an
+    untranslated page falls back to) have the page."""
+    docs_dir = Path(env.conf.docs_dir)
+    return (docs_dir / name).is_file() or (docs_dir.parent / PRIMARY_LANGUAGE / name).is_file()
 
 
 def rel_page(env) -> str:

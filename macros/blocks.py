@@ -11,7 +11,7 @@ import re
 
 from verify.records import Record
 
-from .messages import text
+from .messages import check_in, text
 
 
 def fenced(code: str, language: str, title: str, highlight: tuple[int, ...] = ()) -> str:
@@ -24,11 +24,15 @@ def fenced(code: str, language: str, title: str, highlight: tuple[int, ...] = ()
     return f"{fence} {language} {options}\n{code}\n{fence}"
 
 
-def status(language: str, record: Record | None, link: str | None) -> str:
-    """The line under a block: which checks proved it, or that none has yet.
+def status(language: str, record: Record | None, link: str | None, about: str | None = None,
+           verdict: str = "verified") -> str:
+    """The line under a block: a short verdict linking to what it means
+    (`about`, the verification page's section for this kind of block), the
+    source, and the checks and versions for whoever asks.
 
-    Markdown with attr_list rather than HTML, so it stays a paragraph of its
-    own inside tabs and admonitions too."""
+    A Markdown paragraph with attr_list rather than HTML, so it stays a
+    paragraph of its own inside tabs and admonitions too;
+    hooks/snippet_status.py turns the checks into a disclosure."""
     source = f" · [{text(language, 'source')}]({link})" if link else ""
     if record is None:
         return (
@@ -36,17 +40,39 @@ def status(language: str, record: Record | None, link: str | None) -> str:
             "{ .snippet-status .snippet-status--unverified }"
         )
     return (
-        f"**{text(language, 'verified')}**: {_escape(record.summary())}{source}\n"
+        f"{_verdict('✓ ' + text(language, verdict), about)}{source} · {_checks(language, record)}\n"
         "{ .snippet-status .snippet-status--verified }"
     )
+
+
+def _verdict(words: str, about: str | None) -> str:
+    if about:
+        return f"[{words}]({about}){{ .snippet-status__verdict }}"
+    return f"**{words}**{{ .snippet-status__verdict }}"
+
+
+def _checks(language: str, record: Record) -> str:
+    """What ran and with which versions, as emphasis the hook can find."""
+    checks = " · ".join(check_in(language, check) for check in record.checks)
+    tools = " · ".join(f"{name} {version}" for name, version in record.tools.items())
+    shown = f"{text(language, 'checks')}: {checks}" + (f". {text(language, 'versions')}: {tools}" if tools else "")
+    return f'*{_escape(shown)}*{{ .snippet-status__checks data-summary="{text(language, "what_ran")}" }}'
 
 
 def _escape(plain: str) -> str:
     return re.sub(r"([\\`*_\[\]{}])", r"\\\1", plain)
 
 
-def illustrative_note(language: str) -> str:
-    return f"*{text(language, 'illustrative')}*\n{{ .snippet-status .snippet-status--illustrative }}"
+def illustrative_note(language: str, about: str | None = None) -> str:
+    words = text(language, "illustrative")
+    shown = f"[{words}]({about})" if about else f"*{words}*"
+    return f"{shown}\n{{ .snippet-status .snippet-status--illustrative }}"
+
+
+def tested_note(language: str, about: str | None = None, what: str = "tested_exercise") -> str:
+    """Under an exercise (tests/test_exercises.py runs it) or a transcript
+    (tests/test_try_it.py): the test suite runs it, linking `about`."""
+    return f"{_verdict('✓ ' + text(language, what), about)}\n{{ .snippet-status .snippet-status--verified }}"
 
 
 def exceptions_note(language: str, exceptions: list[dict]) -> str:

@@ -7,6 +7,7 @@ nothing here is shared between languages.
 from __future__ import annotations
 
 import os
+import posixpath
 
 from verify import kubernetes, records, render
 from verify.paths import SNIPPETS, rel
@@ -32,8 +33,13 @@ class SnippetError(Exception):
 
 
 class Embedder:
-    def __init__(self, language: str, strict: bool, repo_url: str | None, page_path):
+    def __init__(self, language: str, strict: bool, repo_url: str | None, page_path,
+                 verification_page: str | None = None, page_uri=lambda: ""):
         self.language = language
+        # The reader's page on what "verified" means (docs-relative), if the
+        # site has one; page_uri: the page being rendered, docs-relative.
+        self.verification_page = verification_page
+        self.page_uri = page_uri
         self.strict = strict
         self.repo_url = repo_url.rstrip("/") if repo_url else None
         self.page_path = page_path  # callable: the page being rendered, as docs/<lang>/...
@@ -56,7 +62,7 @@ class Embedder:
             self._fail(call, f"snippets/{path}: {error}")
         language = lang or LANGUAGE_OF_SUFFIX.get(file.suffix, "text")
         code = blocks.fenced(shown.code, language, title or path, shown.highlight)
-        return blocks.block(code, self._status(unit, call, link=self._link(path)))
+        return blocks.block(code, self._status(unit, call, link=self._link(path), about=self.about(unit.kind)))
 
     def helm_template(self, chart: str, values: str = "values.yaml", kind: str | None = None,
                       name: str | None = None, **unknown) -> str:
@@ -68,7 +74,7 @@ class Embedder:
             self._fail(call, f"snippets/{chart}/{values} does not exist")
         output, record = self._output(unit, call, values, lambda: render.helm_template(unit.dir, values))
         title = f"helm template {unit.dir.name} {chart}" + (f" --values {values}" if values != "values.yaml" else "")
-        return self._manifest_block(output, title, call, record, kind, name, self._link(f"{chart}/{values}"))
+        return self._manifest_block(output, title, call, record, kind, name, self._link(f"{chart}/{values}"), "helm")
 
     def kustomize_build(self, target: str, kind: str | None = None, name: str | None = None, **unknown) -> str:
         """Show what `kustomize build` produces for a base or overlay (optionally one object)."""
@@ -77,7 +83,7 @@ class Embedder:
         unit = self._unit(target, call, kind="kustomize")
         output, record = self._output(unit, call, "build", lambda: render.kustomize_build(unit.dir))
         return self._manifest_block(output, f"kustomize build {target}", call, record, kind, name,
-                                    self._link(f"{target}/kustomization.yaml"))
+                                    self._link(f"{target}/kustomization.yaml"), "kustomize")
 
     def go_example(self, package: str, example: str, **unknown) -> str:
         """Show the output of a Go testable example; `go test` proves it."""
@@ -91,11 +97,22 @@ class Embedder:
         package_in_module = unit.dir.relative_to(go_module_root(unit.dir)).as_posix()
         title = f"go test -run '^{example}$' ./{package_in_module}"
         code = blocks.fenced(output, "text", title)
-        return blocks.block(code, self._status(unit, call, link=self._link(package)))
+        return blocks.block(code, self._status(unit, call, link=self._link(package), about=self.about("output"),
+                                               verdict="output_checked"))
 
     def illustrative(self, caller=None) -> str:
         """Wrap a block that no tool proves; the reader is told so."""
-        return caller().strip("\n") + "\n\n" + blocks.illustrative_note(self.language) + "\n"
+        note = blocks.illustrative_note(self.language, self.about("illustrative"))
+        return caller().strip("\n") + "\n\n" + note + "\n"
+
+    def about(self, section: str) -> str | None:
+        """A link from the page being rendered to the verification page's
+        section on this kind of block (go, helm, kustomize, prometheus,
+        output, exercises, transcripts, illustrative)."""
+        if not self.verification_page:
+            return None
+        here = posixpath.dirname(self.page_uri())
+        return f"{posixpath.relpath(self.verification_page, here or '.')}#{section}"
 
     # -- shared steps ----------------------------------------------------------
 
@@ -115,11 +132,12 @@ class Embedder:
             self._hashes[unit] = content_hash(unit)
         return records.matching(unit, self._hashes[unit])
 
-    def _status(self, unit: Unit, call: str, link: str | None) -> str:
+    def _status(self, unit: Unit, call: str, link: str | None, about: str | None = None,
+                verdict: str = "verified") -> str:
         record = self._record(unit)
         if record is None and self.strict:
             self._fail_unverified(unit, call)
-        return blocks.status(self.language, record, link)
+        return blocks.status(self.language, record, link, about, verdict)
 
     def _fail_unverified(self, unit: Unit, call: str):
         self._fail(call, f"{unit.key} has no passing verification record for its current "
@@ -137,14 +155,15 @@ class Embedder:
         except (CheckFailed, MissingTool) as error:
             self._fail(call, f"rendering failed: {getattr(error, 'output', error)}")
 
-    def _manifest_block(self, output, title, call, record, kind, name, link) -> str:
+    def _manifest_block(self, output, title, call, record, kind, name, link, tool) -> str:
         try:
             shown = select(output, kind, name)
         except ManifestError as error:
             self._fail(call, str(error))
         exceptions = kubernetes.exceptions(kubernetes.parse(shown, title))
         extra = blocks.exceptions_note(self.language, exceptions) if exceptions else ""
-        status_line = blocks.status(self.language, record, link)  # record is None only in dev builds
+        # record is None only in dev builds
+        status_line = blocks.status(self.language, record, link, self.about(tool), "rendered")
         return blocks.block(blocks.fenced(shown, "yaml", title), status_line, extra)
 
     def _link(self, path: str) -> str | None:

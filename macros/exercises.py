@@ -12,6 +12,7 @@ import yaml
 
 from verify.paths import DOCS
 
+from .blocks import tested_note
 from .messages import text
 
 EXERCISES = DOCS / "exercises.yml"
@@ -42,8 +43,10 @@ def load(path: Path = EXERCISES) -> dict[str, Exercise]:
     return exercises
 
 
-def render(exercise_id: str, language: str, calling_page: str, path: Path = EXERCISES) -> str:
-    """The explanation, the command as a copyable block, and what to look for."""
+def render(exercise_id: str, language: str, calling_page: str, path: Path = EXERCISES,
+           about: str | None = None) -> str:
+    """The explanation, the command as a copyable block, what to look for,
+    and that the test suite runs it (linking `about`, where that is explained)."""
     exercises = load(path)
     if exercise_id not in exercises:
         raise ExerciseError(f"{calling_page}: exercise({exercise_id!r}): no such exercise in "
@@ -54,4 +57,5 @@ def render(exercise_id: str, language: str, calling_page: str, path: Path = EXER
                             f"{language!r} text for it")
     return (f"{exercise.text[language].strip()}\n\n"
             f"```bash\n{exercise.command}\n```\n\n"
-            f"{text(language, 'expect')}: `{exercise.expect.strip()}`\n")
+            f"{text(language, 'expect')}: `{exercise.expect.strip()}`\n\n"
+            f"{tested_note(language, about)}\n")

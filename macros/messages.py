@@ -1,30 +1,70 @@
 """What the macros say to the reader, per language."""
 
+import re
+
 MESSAGES = {
     "sv": {
         "verified": "Verifierad",
+        "output_checked": "Utdata kontrollerad",
+        "rendered": "Renderad och kontrollerad",
         "unverified": "Inte verifierad ännu",
         "unverified_hint": "kör `make verify`",
         "illustrative": "Illustrativt exempel – inte verifierat av testsviten",
+        "tested_exercise": "Testad: testsviten kör kommandot och letar efter raden ovan",
+        "tested_transcript": "Testat: testsviten kör programmen och anropen ovan och kontrollerar svaren",
+        "what_ran": "Vad kördes?",
+        "checks": "Kontroller",
+        "versions": "Versioner",
         "source": "källkod",
         "output_of": "Utdata från",
         "exception": "Policyundantag",
         "expect": "I utdata ska du se",
         "no_history": "Ingen historik tillgänglig i den här versionen av webbplatsen.",
+        "no_repo_url": "Den här versionen av webbplatsen byggdes utan repots adress (`REPO_URL`): "
+                       "klona repot med adressen från dess sida, till exempel på GitHub.",
     },
     "en": {
         "verified": "Verified",
+        "output_checked": "Output checked",
+        "rendered": "Rendered and checked",
         "unverified": "Not verified yet",
         "unverified_hint": "run `make verify`",
         "illustrative": "Illustrative example – not verified by the test suite",
+        "tested_exercise": "Tested: the test suite runs the command and looks for the line above",
+        "tested_transcript": "Tested: the test suite runs the programs and calls above and checks the responses",
+        "what_ran": "What ran?",
+        "checks": "Checks",
+        "versions": "Versions",
         "source": "source",
         "output_of": "Output of",
         "exception": "Policy exception",
         "expect": "In the output, look for",
         "no_history": "No history available in this build of the site.",
+        "no_repo_url": "This build of the site was made without the repository's address (`REPO_URL`): "
+                       "clone the repository with the address from its page, for example on GitHub.",
     },
+}
+
+# The words inside a record's checks that are prose, not a command, in the
+# reader's language; anything else (commands, tool names) is shown as recorded.
+CHECK_WORDS = {
+    "sv": [
+        (r"\((\d+) values files\)", r"(\1 värdefiler)"),
+        (r"\((\d+) values file\)", r"(\1 värdefil)"),
+        (r"\bsite rules\b", "webbplatsens regler"),
+        (r"^schema Kubernetes\b", "schema för Kubernetes"),
+        (r"^policy\b", "policyregler"),
+    ],
+    "en": [],
 }
 
 
 def text(language: str, key: str) -> str:
     return MESSAGES[language][key]
+
+
+def check_in(language: str, check: str) -> str:
+    """One entry of a record's checks, as the reader's language says it."""
+    for pattern, replacement in CHECK_WORDS[language]:
+        check = re.sub(pattern, replacement, check)
+    return check

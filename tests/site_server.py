@@ -15,6 +15,8 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The repository the tested site is built for (REPO_URL), as the published one is.
+REPO_URL = "https://github.com/example/kunskapsbas"
 
 
 def free_port() -> int:

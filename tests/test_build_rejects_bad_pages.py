@@ -9,7 +9,11 @@ BAD_PAGES = {
     # Diagrams are drawn at build time (hooks/diagrams.py): one Mermaid cannot
     # parse fails the build, naming the diagram, instead of showing the reader
     # an error box.
-    "unparsable diagram": ("```mermaid\nflowchart LR\n    A --> \n```", "the diagram starting 'flowchart LR' cannot be drawn"),
+    "unparsable diagram": ("```mermaid\nflowchart LR\n    accTitle: Broken\n    A --> \n```",
+                           "the diagram starting 'flowchart LR' cannot be drawn"),
+    # A diagram needs a title: its caption and the text a screen reader reads.
+    "untitled diagram": ("```mermaid\nflowchart LR\n    A --> B\n```",
+                         "the diagram starting 'flowchart LR' has no title: add a line 'accTitle:"),
 }
 
 

@@ -56,12 +56,14 @@ def test_glossary_page_lists_every_term_with_a_working_link(served_site):
     _, site = served_site
     for language, prefix in LANGUAGE_ROOT.items():
         page = site / prefix / "ordlista" / "index.html"
-        rows = re.findall(r"<tr>(.*?)</tr>", article(page), re.S)[1:]
-        assert len(rows) == len(TERMS), f"{page}: {len(rows)} rows for {len(TERMS)} terms"
+        # One section per term: its heading, then its meaning and its link.
+        sections = re.findall(r'<h2 class="glossary-term" id="[^"]+">(.*?)<a class="headerlink".*?</h2>(.*?)(?=<h2|</article>)',
+                              article(page) + "</article>", re.S)
+        assert len(sections) == len(TERMS), f"{page}: {len(sections)} sections for {len(TERMS)} terms"
         listed = {}
-        for row in rows:
-            term = re.sub(r"<[^>]+>", "", row.split("</td>")[0]).strip()
-            listed[html.unescape(term)] = re.search(r'<a href="([^"]+)"', row).group(1)
+        for heading, body in sections:
+            term = html.unescape(re.sub(r"<[^>]+>", "", heading)).strip()
+            listed[term] = re.search(r'<a href="([^"]+)"', body).group(1)
         for term in TERMS:
             href = listed[term[language]["term"]]
             path, _, anchor = href.partition("#")

@@ -14,10 +14,10 @@ def test_verified_page_shows_code_output_and_the_checks_that_ran(project):
     assert result.returncode == 0, result.stderr
     html = page_html(project)
     assert html.count("snippet-status--verified") == 8
-    assert "go test -race · Go 1." in html
+    assert "go test -race. Versioner: Go 1." in html  # behind "Vad kördes?"
     assert "Hej, Ada!" in html  # the example's output, which go test checked
     assert "--8&lt;--" not in html and "--8<--" not in html  # markers never shown
-    assert "Verified</strong>" in page_html(project, "en")
+    assert "✓ Verified</strong>" in page_html(project, "en")  # the fixture has no verification page to link
 
 
 def test_highlight_names_lines_by_nested_region(project):

@@ -152,3 +152,23 @@ def test_the_build_itself_refuses_a_bad_number(project, monkeypatch):
     result = project.build()
     assert result.returncode != 0
     assert "PREVIEW_PR must be a pull request number such as 123, not 'pr-7'" in result.stderr
+
+
+def test_not_found_page_works_from_any_depth_under_the_sub_path(preview):
+    """GitHub Pages serves the root 404.html for a missing address at any
+    depth, /en/ included: every stylesheet, script and link on it must
+    still resolve inside the preview from there."""
+    import urllib.request
+
+    url, site = preview
+    page = _Page()
+    page.feed((site / "404.html").read_text(encoding="utf-8"))
+    assert page.links
+    for missing in ("no/such/page/", "en/no/such/page/"):
+        for link in page.links:
+            target = urljoin(url + missing, link)
+            if urlparse(target).netloc != urlparse(url).netloc or link.startswith("#"):
+                continue
+            assert urlparse(target).path.startswith(BASE), (missing, link)
+            with urllib.request.urlopen(target.split("#")[0]) as response:
+                assert response.status == 200, (missing, link)

@@ -56,7 +56,7 @@ def test_no_stylesheet_or_script_fetches_from_another_host(served_site):
 def test_diagrams_are_drawn_at_build_time_and_pages_load_no_mermaid(served_site):
     _, site = served_site
     pages = sorted(site.rglob("*.html"))
-    with_diagram = [p for p in pages if '<div class="diagram"><svg' in p.read_text()]
+    with_diagram = [p for p in pages if re.search(r'<div class="diagram__scroll"[^>]*><svg', p.read_text())]
     assert len(with_diagram) >= 8  # at least four pages per language
     for page in pages:
         html = page.read_text()

@@ -15,6 +15,7 @@ UNTAGGED = {
     "taggar.md": "the tags index itself",
     "oversattningar.md": "maintainers' page, not content",
     "bidra.md": "how to work on the site, not a topic",
+    "verifiering.md": "reference page on how every other page's code is verified",
     "kom-igang.md": "the reading path through all topics; its steps carry the tags",
 }
 

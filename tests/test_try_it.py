@@ -23,12 +23,13 @@ MODULE = ROOT / "snippets" / "go"
 PAGES = [ROOT / "docs" / lang / "varfor-go.md" for lang in ("sv", "en")]
 ORDER = {"customer_id": "c-42", "items": [{"sku": "BOOK-1", "quantity": 2, "price_cents": 1500}]}
 # What the page tells the reader to type; the test runs the same programs with the same flags.
+# Each command is a block of its own (commands only, so a copied block runs),
+# its output in another.
 PAGE_COMMANDS = [
-    "$ cd snippets/go",
-    "$ go run ./cmd/worker -embedded",
-    "$ go run ./cmd/orders",
-    "-d '" + json.dumps(ORDER, separators=(",", ":")) + "'",
-    "$ go run ./cmd/worker\n",
+    "```bash\ncd snippets/go\ngo run ./cmd/worker -embedded\n```",
+    "```bash\ncd snippets/go\ngo run ./cmd/orders\n```",
+    "```bash\ncurl -i -X POST localhost:8080/orders \\\n    -d '" + json.dumps(ORDER, separators=(",", ":")) + "'\n```",
+    "```bash\ncd snippets/go\ngo run ./cmd/worker\n```",
     "worker: cannot connect to NATS at nats://127.0.0.1:4222",
 ]
 

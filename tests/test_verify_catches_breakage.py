@@ -130,3 +130,18 @@ def test_translation_with_other_headings_is_caught(project):
         "'### Details {#more}' at docs/en/gammal.md:",
         "'## Detaljer {#details}' at docs/sv/gammal.md:",
     )
+
+
+def test_embedded_line_wider_than_80_columns_is_caught(project):
+    """A tab counts as 4: the comment below is 79 characters after its tab."""
+    comment = "\t// " + "x" * 79
+    project.edit(GO_FILE, 'return fmt.Sprintf("Hej, %s!", name)', 'return fmt.Sprintf("Hej, %s!", name)\n' + comment)
+    assert_fails(project.verify(), "snippets/fixture-go/greet/greet.go:", "86 columns, more than 80",
+                 "docs/sv/index.md")
+
+
+def test_line_of_exactly_80_columns_with_a_tab_passes_the_width_rule(project):
+    project.edit(GO_FILE, 'return fmt.Sprintf("Hej, %s!", name)',
+                 'return fmt.Sprintf("Hej, %s!", name)\n\t// ' + "x" * 73)
+    output = project.verify()
+    assert "more than 80" not in output.stdout + output.stderr

@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from . import front_matter
 from .extract import ILLUSTRATIVE, Page
+from .line_length import too_long
 from .paths import PRIMARY_LANGUAGE, SNIPPETS, rel
 from .units import UnitError, unit_for
 
@@ -183,4 +184,5 @@ def all_problems(pages: list[Page]) -> list[str]:
         + translations_embed_the_same(pages)
         + translations_have_the_same_headings(pages)
         + orphans(pages)
+        + too_long(pages)
     )

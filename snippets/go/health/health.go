@@ -61,13 +61,14 @@ func (h *Health) Register(mux *http.ServeMux) {
 		// Answering at all is the proof of life: no dependency is checked.
 		fmt.Fprintln(w, "ok")
 	})
-	mux.HandleFunc("GET /startupz", func(w http.ResponseWriter, r *http.Request) {
-		if !h.started.Load() {
-			http.Error(w, "starting", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ok")
-	})
+	mux.HandleFunc("GET /startupz",
+		func(w http.ResponseWriter, r *http.Request) {
+			if !h.started.Load() {
+				http.Error(w, "starting", http.StatusServiceUnavailable)
+				return
+			}
+			fmt.Fprintln(w, "ok")
+		})
 	mux.HandleFunc("GET /readyz", h.ready)
 }
 

@@ -71,7 +71,8 @@ func Middleware(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			id := r.Header.Get("X-Request-ID")
-			if id == "" || len(id) > 64 { // never trust a client with unbounded log data
+			// never trust a client with unbounded log data
+			if id == "" || len(id) > 64 {
 				id = rand.Text()
 			}
 			w.Header().Set("X-Request-ID", id)

@@ -51,8 +51,10 @@ func (m *HTTP) Middleware(next http.Handler) http.Handler {
 		next.ServeHTTP(rec, r)
 
 		route := routeOf(r.Pattern)
-		m.requests.WithLabelValues(r.Method, route, strconv.Itoa(rec.status)).Inc()
-		m.duration.WithLabelValues(r.Method, route).Observe(time.Since(start).Seconds())
+		m.requests.WithLabelValues(r.Method,
+			route, strconv.Itoa(rec.status)).Inc()
+		m.duration.WithLabelValues(r.Method,
+			route).Observe(time.Since(start).Seconds())
 	})
 }
 

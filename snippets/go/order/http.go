@@ -32,7 +32,8 @@ func NewHandler(store Store, events Publisher, log *slog.Logger) *Handler {
 // Since Go 1.22 a ServeMux pattern holds the method and path wildcards, so
 // no router library is needed. Middleware applied per route runs after the
 // mux has matched, so it can read the route from r.Pattern.
-func (h *Handler) Register(mux *http.ServeMux, middleware ...func(http.Handler) http.Handler) {
+func (h *Handler) Register(mux *http.ServeMux,
+	middleware ...func(http.Handler) http.Handler) {
 	routes := map[string]http.HandlerFunc{
 		"POST /orders":     h.create,
 		"GET /orders/{id}": h.get,
@@ -57,17 +58,21 @@ type createRequest struct {
 func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	var req createRequest
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
-	dec.DisallowUnknownFields() // a misspelt field is an error, not silently ignored
+	// a misspelt field is an error, not silently ignored
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "malformed JSON: "+err.Error(), nil)
+		writeError(w,
+			http.StatusBadRequest, "malformed JSON: "+err.Error(), nil)
 		return
 	}
 
-	o := Order{ID: h.NewID(), CustomerID: req.CustomerID, Items: req.Items, CreatedAt: h.Now().UTC()}
+	o := Order{ID: h.NewID(),
+		CustomerID: req.CustomerID, Items: req.Items, CreatedAt: h.Now().UTC()}
 	if err := o.Validate(); err != nil {
 		var invalid *ValidationError
 		errors.As(err, &invalid)
-		writeError(w, http.StatusUnprocessableEntity, "invalid order", invalid.Problems)
+		writeError(w,
+			http.StatusUnprocessableEntity, "invalid order", invalid.Problems)
 		return
 	}
 	o.TotalCents = o.Total()
@@ -77,18 +82,23 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	// is half done. With a real database, use a transactional outbox instead
 	// so that the order and its event are stored together.
 	if err := h.Events.Publish(r.Context(), o.CreatedEvent()); err != nil {
-		h.Log.ErrorContext(r.Context(), "publish order event", "order_id", o.ID, "err", err)
-		writeError(w, http.StatusServiceUnavailable, "cannot accept orders right now, try again", nil)
+		h.Log.ErrorContext(r.Context(),
+			"publish order event", "order_id", o.ID, "err", err)
+		writeError(w, http.StatusServiceUnavailable,
+			"cannot accept orders right now, try again", nil)
 		return
 	}
 	// --8<-- [end:publish]
 	if err := h.Store.Save(r.Context(), o); err != nil {
-		h.Log.ErrorContext(r.Context(), "save order", "order_id", o.ID, "err", err)
-		writeError(w, http.StatusInternalServerError, "could not save the order", nil)
+		h.Log.ErrorContext(r.Context(),
+			"save order", "order_id", o.ID, "err", err)
+		writeError(w,
+			http.StatusInternalServerError, "could not save the order", nil)
 		return
 	}
 
-	h.Log.InfoContext(r.Context(), "order created", "order_id", o.ID, "total_cents", o.TotalCents)
+	h.Log.InfoContext(r.Context(),
+		"order created", "order_id", o.ID, "total_cents", o.TotalCents)
 	w.Header().Set("Location", "/orders/"+o.ID)
 	writeJSON(w, http.StatusCreated, o)
 }

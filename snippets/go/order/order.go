@@ -52,13 +52,16 @@ func (o Order) Validate() error {
 	}
 	for i, it := range o.Items {
 		if it.SKU == "" {
-			problems = append(problems, fmt.Sprintf("items[%d].sku is required", i))
+			problems = append(problems,
+				fmt.Sprintf("items[%d].sku is required", i))
 		}
 		if it.Quantity < 1 {
-			problems = append(problems, fmt.Sprintf("items[%d].quantity must be at least 1", i))
+			problems = append(problems,
+				fmt.Sprintf("items[%d].quantity must be at least 1", i))
 		}
 		if it.PriceCents < 0 {
-			problems = append(problems, fmt.Sprintf("items[%d].price_cents must not be negative", i))
+			problems = append(problems,
+				fmt.Sprintf("items[%d].price_cents must not be negative", i))
 		}
 	}
 	if problems != nil {

@@ -32,7 +32,8 @@ type Breaker struct {
 
 // NewBreaker wraps next. onStateChange, if not nil, is told about every
 // state change; log it, it is the first sign of a provider outage.
-func NewBreaker(next Charger, onStateChange func(from, to gobreaker.State)) *Breaker {
+func NewBreaker(next Charger,
+	onStateChange func(from, to gobreaker.State)) *Breaker {
 	settings := gobreaker.Settings{
 		Name:        "payment",
 		MaxRequests: 1, // half-open: a single trial call decides
@@ -41,25 +42,37 @@ func NewBreaker(next Charger, onStateChange func(from, to gobreaker.State)) *Bre
 			return c.ConsecutiveFailures >= FailureThreshold
 		},
 		// A declined card is a correct answer from a healthy provider.
-		IsSuccessful: func(err error) bool { return err == nil || errors.Is(err, ErrDeclined) },
+		IsSuccessful: func(err error) bool {
+			return err == nil || errors.Is(err,
+				ErrDeclined)
+		},
 		// Our own shutdown cancelling a call says nothing about the provider.
-		IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
+		IsExcluded: func(err error) bool {
+			return errors.Is(err,
+				context.Canceled)
+		},
 	}
 	if onStateChange != nil {
-		settings.OnStateChange = func(_ string, from, to gobreaker.State) { onStateChange(from, to) }
+		settings.OnStateChange = func(_ string,
+			from, to gobreaker.State) {
+			onStateChange(from, to)
+		}
 	}
-	return &Breaker{next: next, cb: gobreaker.NewCircuitBreaker[struct{}](settings)}
+	return &Breaker{next: next,
+		cb: gobreaker.NewCircuitBreaker[struct{}](settings)}
 }
 
 // --8<-- [end:settings]
 
 // --8<-- [start:charge]
 // Charge calls the provider unless the breaker is open.
-func (b *Breaker) Charge(ctx context.Context, orderID string, cents int64) error {
+func (b *Breaker) Charge(ctx context.Context,
+	orderID string, cents int64) error {
 	_, err := b.cb.Execute(func() (struct{}, error) {
 		return struct{}{}, b.next.Charge(ctx, orderID, cents)
 	})
-	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
+	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err,
+		gobreaker.ErrTooManyRequests) {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err) // failed fast
 	}
 	return err

@@ -47,7 +47,8 @@ func TestBreakerOpensFailsFastAndRecovers(t *testing.T) {
 			}
 		}
 		if b.State() != gobreaker.StateOpen {
-			t.Fatalf("state = %s after %d failures, want open", b.State(), payment.FailureThreshold)
+			t.Fatalf("state = %s after %d failures, want open",
+				b.State(), payment.FailureThreshold)
 		}
 
 		// Open: fail fast, the provider is left alone.
@@ -55,13 +56,16 @@ func TestBreakerOpensFailsFastAndRecovers(t *testing.T) {
 			t.Fatalf("open: err = %v, want ErrUnavailable", err)
 		}
 		if p.calls != payment.FailureThreshold {
-			t.Fatalf("provider called %d times, want %d: an open breaker must not call it", p.calls, payment.FailureThreshold)
+			t.Fatalf("provider called %d times, want %d: "+
+				"an open breaker must not call it",
+				p.calls, payment.FailureThreshold)
 		}
 
 		// Half-open once the timeout has passed: one trial call decides.
 		time.Sleep(payment.OpenTimeout + time.Second)
 		if b.State() != gobreaker.StateHalfOpen {
-			t.Fatalf("state = %s after %s, want half-open", b.State(), payment.OpenTimeout)
+			t.Fatalf("state = %s after %s, want half-open",
+				b.State(), payment.OpenTimeout)
 		}
 		p.err = nil // the provider has recovered
 		if err := charge(); err != nil {

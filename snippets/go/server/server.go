@@ -31,7 +31,8 @@ type Config struct {
 // --8<-- [start:run]
 // Run serves srv on ln until ctx is cancelled (in main: by SIGTERM), then
 // drains. It returns nil after a clean shutdown.
-func Run(ctx context.Context, srv *http.Server, ln net.Listener, cfg Config) error {
+func Run(ctx context.Context,
+	srv *http.Server, ln net.Listener, cfg Config) error {
 	// Requests do not inherit ctx: cancelling it on SIGTERM would abort
 	// the very requests a graceful shutdown is meant to let finish.
 	serveErr := make(chan error, 1)
@@ -49,7 +50,8 @@ func Run(ctx context.Context, srv *http.Server, ln net.Listener, cfg Config) err
 	}
 	time.Sleep(cfg.DrainDelay)
 
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(),
+		cfg.ShutdownTimeout)
 	defer cancel()
 	// Shutdown closes the listener, then waits for active requests to end.
 	if err := srv.Shutdown(shutdownCtx); err != nil {

@@ -20,11 +20,13 @@ import (
 // a pod is deleted, while a request is in flight. The request must complete
 // and Run must return without error.
 func TestSIGTERMDrainsInFlightRequests(t *testing.T) {
-	ctx, stop := signal.NotifyContext(t.Context(), syscall.SIGTERM) // as in main
+	// as in main
+	ctx, stop := signal.NotifyContext(t.Context(), syscall.SIGTERM)
 	defer stop()
 
 	entered, release := make(chan struct{}), make(chan struct{})
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter,
+		r *http.Request) {
 		close(entered)
 		<-release // a slow request, still running when SIGTERM arrives
 		io.WriteString(w, "order accepted")
@@ -71,7 +73,8 @@ func TestSIGTERMDrainsInFlightRequests(t *testing.T) {
 	close(release)
 
 	if r := <-response; r.err != nil || r.body != "order accepted" {
-		t.Errorf("in-flight request got %q, %v; want it to complete", r.body, r.err)
+		t.Errorf("in-flight request got %q, %v; want it to complete",
+			r.body, r.err)
 	}
 	if err := <-done; err != nil {
 		t.Errorf("Run = %v, want nil after a clean shutdown", err)

@@ -29,13 +29,15 @@ func Propagator() propagation.TextMapPropagator {
 // the variable every OpenTelemetry SDK reads. Without it nothing is exported,
 // but the propagator still passes trace headers on, so a trace that started
 // upstream is not cut off here.
-func Setup(ctx context.Context, service string) (shutdown func(context.Context) error, err error) {
+func Setup(ctx context.Context,
+	service string) (shutdown func(context.Context) error, err error) {
 	otel.SetTextMapPropagator(Propagator())
 	if os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" {
 		return func(context.Context) error { return nil }, nil
 	}
 
-	exporter, err := otlptracehttp.New(ctx) // endpoint, headers etc. from OTEL_* variables
+	// endpoint, headers etc. from OTEL_* variables
+	exporter, err := otlptracehttp.New(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("tracing: %w", err)
 	}
@@ -45,7 +47,8 @@ func Setup(ctx context.Context, service string) (shutdown func(context.Context) 
 		return nil, fmt.Errorf("tracing: %w", err)
 	}
 	tp := sdktrace.NewTracerProvider(
-		sdktrace.WithBatcher(exporter), // export in the background, never on the request path
+		// export in the background, never on the request path
+		sdktrace.WithBatcher(exporter),
 		sdktrace.WithResource(res),
 	)
 	otel.SetTracerProvider(tp)

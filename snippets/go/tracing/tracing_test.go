@@ -24,20 +24,27 @@ import (
 func TestTraceCrossesHTTPHop(t *testing.T) {
 	spans := tracetest.NewInMemoryExporter()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans))
-	opts := []otelhttp.Option{otelhttp.WithTracerProvider(tp), otelhttp.WithPropagators(tracing.Propagator())}
+	opts := []otelhttp.Option{otelhttp.WithTracerProvider(tp),
+		otelhttp.WithPropagators(tracing.Propagator())}
 
 	var traceparent string
 	paymentMux := http.NewServeMux()
-	paymentMux.HandleFunc("POST /charges", func(w http.ResponseWriter, r *http.Request) {
-		traceparent = r.Header.Get("traceparent") // what actually crossed the wire
-		w.WriteHeader(http.StatusNoContent)
-	})
-	payment := httptest.NewServer(otelhttp.NewHandler(paymentMux, "payment", opts...))
+	paymentMux.HandleFunc("POST /charges",
+		func(w http.ResponseWriter, r *http.Request) {
+			// what actually crossed the wire
+			traceparent = r.Header.Get("traceparent")
+			w.WriteHeader(http.StatusNoContent)
+		})
+	payment := httptest.NewServer(otelhttp.NewHandler(paymentMux,
+		"payment", opts...))
 	defer payment.Close()
 
-	client := &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport, opts...)}
+	client := &http.Client{
+		Transport: otelhttp.NewTransport(http.DefaultTransport, opts...),
+	}
 	ctx, parent := tp.Tracer("orders").Start(t.Context(), "create order")
-	req, _ := http.NewRequestWithContext(ctx, "POST", payment.URL+"/charges", nil)
+	req, _ := http.NewRequestWithContext(ctx,
+		"POST", payment.URL+"/charges", nil)
 	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -50,19 +57,25 @@ func TestTraceCrossesHTTPHop(t *testing.T) {
 	for _, s := range spans.GetSpans() {
 		byName[s.Name] = s
 	}
-	root, clientSpan, serverSpan := byName["create order"], byName["HTTP POST"], byName["POST /charges"]
+	root := byName["create order"]
+	clientSpan, serverSpan := byName["HTTP POST"], byName["POST /charges"]
 
-	if serverSpan.SpanKind != trace.SpanKindServer || clientSpan.SpanKind != trace.SpanKindClient {
-		t.Fatalf("spans = %v, want a client span and a server span named after the route", byName)
+	if serverSpan.SpanKind != trace.SpanKindServer ||
+		clientSpan.SpanKind != trace.SpanKindClient {
+		t.Fatalf("spans = %v, want a client span and a server span "+
+			"named after the route", byName)
 	}
 	if serverSpan.Parent.SpanID() != clientSpan.SpanContext.SpanID() ||
 		clientSpan.Parent.SpanID() != root.SpanContext.SpanID() {
-		t.Error("want create order -> HTTP POST -> POST /charges, each the parent of the next")
+		t.Error("want create order -> HTTP POST -> POST /charges, " +
+			"each the parent of the next")
 	}
 	if serverSpan.SpanContext.TraceID() != root.SpanContext.TraceID() {
 		t.Error("the payment server's span is in another trace")
 	}
-	if want := "00-" + root.SpanContext.TraceID().String() + "-" + clientSpan.SpanContext.SpanID().String() + "-01"; traceparent != want {
+	want := "00-" + root.SpanContext.TraceID().String() + "-" +
+		clientSpan.SpanContext.SpanID().String() + "-01"
+	if traceparent != want {
 		t.Errorf("traceparent = %q, want %q", traceparent, want)
 	}
 }

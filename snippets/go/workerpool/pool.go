@@ -18,7 +18,8 @@ import (
 // returns when jobs is closed and drained, when ctx is cancelled, or when a
 // handler returns an error. The first error cancels the context that every
 // other handler sees, and Run returns that error.
-func Run[T any](ctx context.Context, n int, jobs <-chan T, handle func(context.Context, T) error) error {
+func Run[T any](ctx context.Context,
+	n int, jobs <-chan T, handle func(context.Context, T) error) error {
 	if n < 1 {
 		return fmt.Errorf("workerpool: need at least 1 worker, got %d", n)
 	}

@@ -48,11 +48,12 @@ func TestRunStopsAllWorkersWhenCancelled(t *testing.T) {
 
 	done := make(chan error, 1)
 	go func() {
-		done <- workerpool.Run(ctx, workers, jobs, func(ctx context.Context, _ int) error {
-			started <- struct{}{}
-			<-ctx.Done() // a long job that honours cancellation
-			return ctx.Err()
-		})
+		done <- workerpool.Run(ctx,
+			workers, jobs, func(ctx context.Context, _ int) error {
+				started <- struct{}{}
+				<-ctx.Done() // a long job that honours cancellation
+				return ctx.Err()
+			})
 	}()
 	for range workers {
 		jobs <- 1

@@ -54,7 +54,8 @@ import (
 // --8<-- [start:main]
 func main() {
 	// SIGTERM is how Kubernetes asks a pod to stop; SIGINT is Ctrl-C.
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(),
+		syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	if err := run(ctx, os.Getenv); err != nil {
 		fmt.Fprintln(os.Stderr, "orders:", err)
@@ -126,7 +127,9 @@ func run(ctx context.Context, getenv func(string) string) error {
 	// every few seconds: they would drown the logs and dilute the SLO.
 	api.Register(mux,
 		logging.Middleware(log),
-		func(h http.Handler) http.Handler { return otelhttp.NewHandler(h, "orders") },
+		func(h http.Handler) http.Handler {
+			return otelhttp.NewHandler(h, "orders")
+		},
 		red.Middleware,
 	)
 	probes.Register(mux)
@@ -139,14 +142,16 @@ func run(ctx context.Context, getenv func(string) string) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 5 * time.Second, // a client that never finishes its headers is cut off
+		Handler: mux,
+		// a client that never finishes its headers is cut off
+		ReadHeaderTimeout: 5 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "nats", cfg.natsURL)
 	err = server.Run(ctx, srv, ln, server.Config{
 		OnShutdown: func() {
-			log.Info("shutting down: draining requests", "delay", cfg.drainDelay.String())
+			log.Info("shutting down: draining requests",
+				"delay", cfg.drainDelay.String())
 			probes.MarkDraining()
 		},
 		DrainDelay:      cfg.drainDelay,
@@ -161,7 +166,8 @@ func run(ctx context.Context, getenv func(string) string) error {
 // startup finishes what must happen once before the service can take
 // orders: the event stream must exist. Until then /startupz and /readyz
 // answer 503.
-func startup(ctx context.Context, js jetstream.JetStream, probes *health.Health, log *slog.Logger) {
+func startup(ctx context.Context,
+	js jetstream.JetStream, probes *health.Health, log *slog.Logger) {
 	for {
 		attempt, cancel := context.WithTimeout(ctx, 2*time.Second)
 		err := natsbus.EnsureStream(attempt, js)

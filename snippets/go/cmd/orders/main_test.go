@@ -29,7 +29,8 @@ func TestBinaryIsStaticallyLinked(t *testing.T) {
 	defer f.Close()
 	for _, p := range f.Progs {
 		if p.Type == elf.PT_INTERP || p.Type == elf.PT_DYNAMIC {
-			t.Errorf("program header %s: the binary needs a dynamic loader", p.Type)
+			t.Errorf("program header %s: the binary needs a dynamic loader",
+				p.Type)
 		}
 	}
 	if f.Section(".dynamic") != nil {

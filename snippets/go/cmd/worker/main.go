@@ -110,12 +110,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	var charger payment.Charger = payment.LogCharger{Log: log}
 	if *paymentURL != "" {
 		charger = &payment.HTTPClient{BaseURL: *paymentURL, HTTP: &http.Client{
-			Timeout:   10 * time.Second,
-			Transport: otelhttp.NewTransport(http.DefaultTransport), // passes the trace on
+			Timeout: 10 * time.Second,
+			// passes the trace on
+			Transport: otelhttp.NewTransport(http.DefaultTransport),
 		}}
 	}
 	charger = payment.NewBreaker(charger, func(from, to gobreaker.State) {
-		log.Warn("payment circuit breaker", "from", from.String(), "to", to.String())
+		log.Warn("payment circuit breaker",
+			"from", from.String(), "to", to.String())
 	})
 	// --8<-- [end:charger]
 
@@ -146,11 +148,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	// either of them fails.
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		return server.Run(ctx, &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}, ln,
-			server.Config{OnShutdown: probes.MarkDraining, ShutdownTimeout: 5 * time.Second})
+		return server.Run(ctx,
+			&http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}, ln,
+			server.Config{OnShutdown: probes.MarkDraining,
+				ShutdownTimeout: 5 * time.Second})
 	})
 	g.Go(func() error { return consumer.Run(ctx, chargeOrder(charger, log)) })
-	log.Info("consuming order events", "nats", *natsURL, "workers", *workers, "probes", ln.Addr().String())
+	log.Info("consuming order events",
+		"nats", *natsURL, "workers", *workers, "probes", ln.Addr().String())
 	return g.Wait()
 	// --8<-- [end:run]
 }
@@ -166,14 +171,16 @@ func chargeOrder(charger payment.Charger, log *slog.Logger) natsbus.Handler {
 		switch {
 		case errors.Is(err, payment.ErrDeclined):
 			// Retrying cannot change the answer; a person has to act.
-			log.WarnContext(ctx, "payment declined", "order_id", e.OrderID, "err", err)
+			log.WarnContext(ctx,
+				"payment declined", "order_id", e.OrderID, "err", err)
 			return nil
 		case err != nil:
 			// Includes ErrUnavailable from an open breaker: JetStream
 			// redelivers the event after the retry delay.
 			return fmt.Errorf("charge %s: %w", e.OrderID, err)
 		}
-		log.InfoContext(ctx, "order charged", "order_id", e.OrderID, "amount_cents", e.TotalCents)
+		log.InfoContext(ctx, "order charged",
+			"order_id", e.OrderID, "amount_cents", e.TotalCents)
 		return nil
 	}
 }
@@ -189,7 +196,8 @@ func startEmbeddedNATS() (stop func(), err error) {
 		return nil, err
 	}
 	ns, err := natsserver.NewServer(&natsserver.Options{
-		Host: "127.0.0.1", Port: 4222, JetStream: true, StoreDir: dir, NoSigs: true,
+		Host: "127.0.0.1", Port: 4222,
+		JetStream: true, StoreDir: dir, NoSigs: true,
 	})
 	if err != nil {
 		os.RemoveAll(dir)
@@ -199,7 +207,8 @@ func startEmbeddedNATS() (stop func(), err error) {
 	if !ns.ReadyForConnections(5 * time.Second) {
 		ns.Shutdown()
 		os.RemoveAll(dir)
-		return nil, errors.New("embedded NATS server did not start (is port 4222 taken?)")
+		return nil, errors.New(
+			"embedded NATS server did not start (is port 4222 taken?)")
 	}
 	return func() {
 		ns.Shutdown()

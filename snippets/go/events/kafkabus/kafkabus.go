@@ -30,7 +30,8 @@ type Producer struct {
 // NewProducer connects to the given brokers. franz-go's defaults are the safe
 // ones: an idempotent producer that waits for all in-sync replicas.
 func NewProducer(brokers ...string) (*Producer, error) {
-	client, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic(Topic))
+	client, err := kgo.NewClient(kgo.SeedBrokers(brokers...),
+		kgo.DefaultProduceTopic(Topic))
 	if err != nil {
 		return nil, fmt.Errorf("kafkabus: %w", err)
 	}
@@ -69,14 +70,18 @@ type Handler func(ctx context.Context, e order.Event) error
 // log. So a handler error stops the consumer. The events handled before it
 // are committed; the failed one and everything after it are delivered again
 // to whichever group member takes the partition over.
-func Consume(ctx context.Context, brokers []string, group string, handle Handler) error {
+func Consume(ctx context.Context,
+	brokers []string, group string, handle Handler) error {
 	client, err := kgo.NewClient(
 		kgo.SeedBrokers(brokers...),
 		kgo.ConsumerGroup(group),
 		kgo.ConsumeTopics(Topic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), // a new group reads from the start
-		kgo.DisableAutoCommit(),                           // commit after handling, not on a timer
-		kgo.BlockRebalanceOnPoll(),                        // keep our partitions until we have committed
+		// a new group reads from the start
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		// commit after handling, not on a timer
+		kgo.DisableAutoCommit(),
+		// keep our partitions until we have committed
+		kgo.BlockRebalanceOnPoll(),
 	)
 	if err != nil {
 		return fmt.Errorf("kafkabus: %w", err)
@@ -101,7 +106,8 @@ func Consume(ctx context.Context, brokers []string, group string, handle Handler
 			}
 			var e order.Event
 			if err := json.Unmarshal(record.Value, &e); err != nil {
-				handleErr = fmt.Errorf("kafkabus: offset %d: %w", record.Offset, err)
+				handleErr = fmt.Errorf("kafkabus: offset %d: %w",
+					record.Offset, err)
 				break
 			}
 			if err := handle(ctx, e); err != nil {
@@ -113,7 +119,8 @@ func Consume(ctx context.Context, brokers []string, group string, handle Handler
 
 		// Commit even while shutting down: what was handled must not be
 		// handled again.
-		commitCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		commitCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx),
+			10*time.Second)
 		err := client.CommitRecords(commitCtx, handled...)
 		cancel()
 		if err != nil {

@@ -81,17 +81,19 @@ func TestConsumerResumesAtTheFailedEvent(t *testing.T) {
 	publish(t, brokers, "ord-1", "ord-2", "ord-3", "ord-4", "ord-5")
 
 	errDown := errors.New("payment provider timed out")
-	first, err := consume(t, brokers, 5, func(_ context.Context, e order.Event) error {
-		if e.OrderID == "ord-3" {
-			return errDown
-		}
-		return nil
-	})
+	first, err := consume(t, brokers, 5,
+		func(_ context.Context, e order.Event) error {
+			if e.OrderID == "ord-3" {
+				return errDown
+			}
+			return nil
+		})
 	if !errors.Is(err, errDown) {
 		t.Fatalf("first member: err = %v, want %v", err, errDown)
 	}
 
-	second, err := consume(t, brokers, 3, func(context.Context, order.Event) error { return nil })
+	second, err := consume(t, brokers, 3,
+		func(context.Context, order.Event) error { return nil })
 	if err != nil {
 		t.Fatalf("second member: %v", err)
 	}
@@ -99,7 +101,8 @@ func TestConsumerResumesAtTheFailedEvent(t *testing.T) {
 	if want := []string{"ord-1", "ord-2"}; !slices.Equal(first, want) {
 		t.Errorf("first member handled %v, want %v", first, want)
 	}
-	if want := []string{"ord-3", "ord-4", "ord-5"}; !slices.Equal(second, want) {
+	if want := []string{"ord-3",
+		"ord-4", "ord-5"}; !slices.Equal(second, want) {
 		t.Errorf("second member handled %v, want %v", second, want)
 	}
 }

@@ -50,7 +50,9 @@ type Publisher struct {
 }
 
 // NewPublisher returns a Publisher that publishes with js.
-func NewPublisher(js jetstream.JetStream) *Publisher { return &Publisher{js: js} }
+func NewPublisher(js jetstream.JetStream) *Publisher {
+	return &Publisher{js: js}
+}
 
 // ErrNotConnected is returned at once while the connection to NATS is down.
 var ErrNotConnected = errors.New("natsbus: not connected to NATS")
@@ -68,7 +70,8 @@ func (p *Publisher) Publish(ctx context.Context, e order.Event) error {
 		return err
 	}
 	// The event id as message id makes a retried publish harmless.
-	if _, err := p.js.Publish(ctx, e.Type, data, jetstream.WithMsgID(e.ID)); err != nil {
+	if _, err := p.js.Publish(ctx,
+		e.Type, data, jetstream.WithMsgID(e.ID)); err != nil {
 		return fmt.Errorf("natsbus: publish %s: %w", e.ID, err)
 	}
 	return nil
@@ -102,11 +105,12 @@ type Consumer struct {
 // Run handles events until ctx is cancelled. It then stops taking new
 // events, lets the handlers in progress finish and acknowledge, and returns.
 func (c *Consumer) Run(ctx context.Context, handle Handler) error {
-	cons, err := c.JS.CreateOrUpdateConsumer(ctx, Stream, jetstream.ConsumerConfig{
-		Durable:   c.Durable,
-		AckPolicy: jetstream.AckExplicitPolicy,
-		AckWait:   c.AckWait,
-	})
+	cons, err := c.JS.CreateOrUpdateConsumer(ctx,
+		Stream, jetstream.ConsumerConfig{
+			Durable:   c.Durable,
+			AckPolicy: jetstream.AckExplicitPolicy,
+			AckWait:   c.AckWait,
+		})
 	if err != nil {
 		return fmt.Errorf("natsbus: consumer %s: %w", c.Durable, err)
 	}
@@ -131,7 +135,8 @@ func (c *Consumer) Run(ctx context.Context, handle Handler) error {
 			msg, err := msgs.Next(jetstream.NextContext(ctx))
 			if errors.Is(err, jetstream.ErrNoHeartbeat) {
 				// A busy CPU or network: the iterator pulls again by itself.
-				c.Log.WarnContext(ctx, "missed a heartbeat from NATS", "err", err)
+				c.Log.WarnContext(ctx,
+					"missed a heartbeat from NATS", "err", err)
 				continue
 			}
 			if err != nil {
@@ -149,7 +154,8 @@ func (c *Consumer) Run(ctx context.Context, handle Handler) error {
 	err = workerpool.Run(context.WithoutCancel(ctx), c.Workers, jobs,
 		func(ctx context.Context, msg jetstream.Msg) error {
 			c.process(ctx, msg, handle)
-			return nil // a failed event is redelivered, it must not stop the pool
+			// a failed event is redelivered, it must not stop the pool
+			return nil
 		})
 	// --8<-- [end:feed]
 	return errors.Join(err, fetchErr)
@@ -158,16 +164,19 @@ func (c *Consumer) Run(ctx context.Context, handle Handler) error {
 // --8<-- [end:consume]
 
 // --8<-- [start:process]
-func (c *Consumer) process(ctx context.Context, msg jetstream.Msg, handle Handler) {
+func (c *Consumer) process(ctx context.Context,
+	msg jetstream.Msg, handle Handler) {
 	var e order.Event
 	if err := json.Unmarshal(msg.Data(), &e); err != nil {
 		// Redelivering a message that can never be parsed would loop forever.
-		c.Log.ErrorContext(ctx, "dropping malformed event", "subject", msg.Subject(), "err", err)
+		c.Log.ErrorContext(ctx,
+			"dropping malformed event", "subject", msg.Subject(), "err", err)
 		c.settle(ctx, msg.Term())
 		return
 	}
 	if err := handle(ctx, e); err != nil {
-		c.Log.WarnContext(ctx, "event failed, will retry", "event_id", e.ID, "err", err)
+		c.Log.WarnContext(ctx,
+			"event failed, will retry", "event_id", e.ID, "err", err)
 		c.settle(ctx, msg.NakWithDelay(c.RetryDelay))
 		return
 	}

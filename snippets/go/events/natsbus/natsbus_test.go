@@ -153,7 +153,8 @@ func TestFailedEventsAreRedeliveredAndNoneIsLost(t *testing.T) {
 			wantAttempts = 2
 		}
 		if h.done[id] != 1 || h.attempts[id] != wantAttempts {
-			t.Errorf("%s: handled %d times in %d attempts, want 1 in %d", id, h.done[id], h.attempts[id], wantAttempts)
+			t.Errorf("%s: handled %d times in %d attempts, want 1 in %d",
+				id, h.done[id], h.attempts[id], wantAttempts)
 		}
 	}
 }
