@@ -27,6 +27,7 @@ PAGE_COMMANDS = [
     "$ cd snippets/go",
     "$ go run ./cmd/worker -embedded",
     "$ go run ./cmd/orders",
+    "-H 'Idempotency-Key: 5f1c9a2e-0b7d-4e21'",
     "-d '" + json.dumps(ORDER, separators=(",", ":")) + "'",
     "$ go run ./cmd/worker\n",
     "worker: cannot connect to NATS at nats://127.0.0.1:4222",
@@ -132,7 +133,8 @@ def test_try_it_from_the_page(programs):
         orders.wait_for_200(f"http://127.0.0.1:{api}/startupz")
 
         request = urllib.request.Request(f"http://127.0.0.1:{api}/orders", data=json.dumps(ORDER).encode(),
-                                         headers={"Content-Type": "application/json"}, method="POST")
+                                         headers={"Content-Type": "application/json",
+                                                  "Idempotency-Key": "5f1c9a2e-0b7d-4e21"}, method="POST")
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 201
             created = json.load(response)
@@ -140,6 +142,12 @@ def test_try_it_from_the_page(programs):
         assert created["total_cents"] == 3000
 
         worker.wait_for(lambda: charges(worker.log), "charging the order")
+        # The page's "run the same curl once more": the same order, replayed, and no second charge.
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 201
+            assert response.headers["Idempotent-Replayed"] == "true"
+            assert json.load(response)["id"] == created["id"]
+        time.sleep(1)
         assert charges(worker.log) == [(created["id"], 3000)]
     finally:
         orders.stop()

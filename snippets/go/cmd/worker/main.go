@@ -29,8 +29,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	natsserver "github.com/nats-io/nats-server/v2/server"
@@ -53,15 +51,16 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	ctx, abort, stop := server.Signals()
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+	if err := run(ctx, abort, os.Args[1:], os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func run(ctx context.Context, abort <-chan struct{}, args []string,
+	getenv func(string) string, stdout io.Writer) error {
 	flags := flag.NewFlagSet("worker", flag.ContinueOnError)
 	natsURL := flags.String("nats", cmp.Or(getenv("NATS_URL"), nats.DefaultURL), "NATS server URL")
 	embedded := flags.Bool("embedded", false, "start an in-process NATS server on 127.0.0.1:4222")
@@ -146,8 +145,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	// either of them fails.
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		return server.Run(ctx, &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}, ln,
-			server.Config{OnShutdown: probes.MarkDraining, ShutdownTimeout: 5 * time.Second})
+		return server.Run(ctx, server.New(mux, log), ln, server.Config{
+			OnShutdown: probes.MarkDraining, ShutdownTimeout: 5 * time.Second,
+			Abort: abort,
+		})
 	})
 	g.Go(func() error { return consumer.Run(ctx, chargeOrder(charger, log)) })
 	log.Info("consuming order events", "nats", *natsURL, "workers", *workers, "probes", ln.Addr().String())
