@@ -139,7 +139,11 @@ func run(ctx context.Context, abort <-chan struct{}, args []string,
 	// --8<-- [start:run]
 	consumer := &natsbus.Consumer{
 		JS: js, Durable: "payments", Workers: *workers,
-		AckWait: 30 * time.Second, RetryDelay: 5 * time.Second, Log: log,
+		AckWait: 30 * time.Second, Log: log,
+		// Six tries over about three minutes, then the dead-letter stream.
+		MaxDeliver: 6,
+		Backoff: []time.Duration{time.Second, 5 * time.Second,
+			15 * time.Second, 30 * time.Second, 2 * time.Minute},
 	}
 	// The probe server and the consumer stop together: on SIGTERM, or when
 	// either of them fails.
@@ -169,9 +173,14 @@ func chargeOrder(charger payment.Charger, log *slog.Logger) natsbus.Handler {
 			// Retrying cannot change the answer; a person has to act.
 			log.WarnContext(ctx, "payment declined", "order_id", e.OrderID, "err", err)
 			return nil
+		case errors.Is(err, payment.ErrUnavailable):
+			// The breaker is open: the provider's outage, not this
+			// event's fault. Wait for it without counting the attempt.
+			return fmt.Errorf("charge %s: %w: %w", e.OrderID,
+				natsbus.ErrRetryLater, err)
 		case err != nil:
-			// Includes ErrUnavailable from an open breaker: JetStream
-			// redelivers the event after the retry delay.
+			// JetStream redelivers the event after a backoff, and
+			// dead-letters it after MaxDeliver attempts.
 			return fmt.Errorf("charge %s: %w", e.OrderID, err)
 		}
 		log.InfoContext(ctx, "order charged", "order_id", e.OrderID, "amount_cents", e.TotalCents)
