@@ -32,6 +32,7 @@ func NewHandler(store Store, log *slog.Logger) *Handler {
 }
 
 // --8<-- [start:routes]
+
 // Register adds the API to mux, each route wrapped in the given middleware
 // (the first one outermost).
 // Since Go 1.22 a ServeMux pattern holds the method and path wildcards, so
@@ -54,6 +55,7 @@ func (h *Handler) Register(mux *http.ServeMux, middleware ...func(http.Handler) 
 // --8<-- [end:routes]
 
 // --8<-- [start:create]
+
 type createRequest struct {
 	CustomerID string `json:"customer_id"`
 	Items      []Item `json:"items"`
@@ -121,6 +123,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 // --8<-- [end:create]
 
 // --8<-- [start:decode]
+
 // decodeCreate reads exactly one JSON object of at most MaxBodyBytes. On
 // failure it returns the status to answer with.
 func decodeCreate(w http.ResponseWriter, r *http.Request) (
@@ -154,6 +157,7 @@ var errTrailingData = errors.New("data after the JSON object")
 // --8<-- [end:decode]
 
 // --8<-- [start:key]
+
 // IDFromKey derives an order id from an idempotency key, so that the
 // order, its event id and the payment provider's idempotency key all
 // follow from what the client sent, however often it sends it.

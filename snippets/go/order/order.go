@@ -12,6 +12,7 @@ import (
 )
 
 // --8<-- [start:types]
+
 // Item is one line of an order.
 type Item struct {
 	SKU      string `json:"sku"`
@@ -32,6 +33,7 @@ type Order struct {
 // --8<-- [end:types]
 
 // --8<-- [start:limits]
+
 // Limits on one order. They keep a request's memory and work bounded, and
 // they keep every total far inside int64: 100 × 10 000 × 10^8 = 10^14.
 const (
@@ -47,6 +49,7 @@ const (
 // --8<-- [end:limits]
 
 // --8<-- [start:validate]
+
 // ValidationError lists every problem with an order, so that a client can
 // fix them all in one round trip instead of one per request.
 type ValidationError struct {
@@ -107,6 +110,7 @@ func (o Order) Validate() error {
 // --8<-- [end:validate]
 
 // --8<-- [start:total]
+
 // Total is the sum of every item's price times its quantity. ok is false
 // if the sum does not fit in an int64: Go's integers wrap around silently,
 // and a wrapped total is a negative charge.
@@ -127,6 +131,7 @@ func (o Order) Total() (total int64, ok bool) {
 // --8<-- [end:total]
 
 // --8<-- [start:event]
+
 // EventCreated is the type of the event published when an order is accepted.
 const EventCreated = "order.created"
 

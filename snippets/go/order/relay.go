@@ -7,6 +7,7 @@ import (
 )
 
 // --8<-- [start:relay]
+
 // Relay publishes what the outbox holds. An order is accepted once it and
 // its event are stored; the relay delivers the event when the bus can
 // take it, so an outage of the bus delays events but loses none.

@@ -8,6 +8,7 @@ import (
 )
 
 // --8<-- [start:store]
+
 // Store keeps orders, and the events still to be published with them: a
 // transactional outbox. The handlers depend on this interface, so tests
 // and laptops use MemoryStore and production uses PostgreSQL.

@@ -10,6 +10,7 @@ import (
 )
 
 // --8<-- [start:settings]
+
 const (
 	// FailureThreshold consecutive failures open the breaker.
 	FailureThreshold = 5
@@ -54,6 +55,7 @@ func NewBreaker(next Charger, onStateChange func(from, to gobreaker.State)) *Bre
 // --8<-- [end:settings]
 
 // --8<-- [start:charge]
+
 // Charge calls the provider unless the breaker is open.
 func (b *Breaker) Charge(ctx context.Context, orderID string, cents int64) error {
 	_, err := b.cb.Execute(func() (struct{}, error) {

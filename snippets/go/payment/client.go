@@ -66,6 +66,7 @@ func (c *HTTPClient) Charge(ctx context.Context, orderID string, cents int64) er
 const maxResponseBytes = 64 << 10
 
 // --8<-- [start:outcome]
+
 // outcome classifies the provider's answer. Only an explicit refusal of
 // the charge is a decline, which is acknowledged and never retried. Every
 // other failure – a bad key (401, 403), a wrong URL (404), a request in

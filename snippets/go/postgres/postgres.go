@@ -46,6 +46,7 @@ func (s *Store) Close() { s.db.Close() }
 func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 
 // --8<-- [start:migrate]
+
 // migrate applies each file in migrations/ once, in name order, each in
 // its own transaction. The advisory lock makes pods that start at the
 // same time take turns instead of racing.
@@ -85,6 +86,7 @@ func migrate(ctx context.Context, db *pgxpool.Pool) error {
 // --8<-- [end:migrate]
 
 // --8<-- [start:create]
+
 // Create implements order.Store: the order and its event in one
 // transaction, or neither.
 func (s *Store) Create(ctx context.Context, o order.Order,
@@ -169,6 +171,7 @@ func scanOrder(row pgx.Row, fingerprint **string) (order.Order, error) {
 }
 
 // --8<-- [start:relay]
+
 // PublishPending implements order.Outbox. It locks the oldest unsent rows
 // with SKIP LOCKED, so a second relay takes the rows after them instead of
 // the same ones; publishes them; and marks them sent in the same

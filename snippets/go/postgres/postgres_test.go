@@ -65,7 +65,8 @@ func newStore(t *testing.T) *postgres.Store {
 func newOrder(id string) order.Order {
 	return order.Order{ID: id, CustomerID: "c-1",
 		Items:      []order.Item{{SKU: "A", Quantity: 2, PriceCents: 150}},
-		TotalCents: 300, CreatedAt: time.Date(2024, 11, 20, 5, 0, 0, 0, time.UTC)}
+		TotalCents: 300,
+		CreatedAt:  time.Date(2024, 11, 20, 5, 0, 0, 0, time.UTC)}
 }
 
 // collector is a publisher that records what it was given.
@@ -137,7 +138,8 @@ func TestCreateStoresTheOrderAndItsEventTogether(t *testing.T) {
 		fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("stored %+v (%v), want %+v", stored, err, want)
 	}
-	if _, err := s.Get(t.Context(), "nope"); !errors.Is(err, order.ErrNotFound) {
+	_, err = s.Get(t.Context(), "nope")
+	if !errors.Is(err, order.ErrNotFound) {
 		t.Errorf("Get(missing) = %v, want ErrNotFound", err)
 	}
 	var c collector
@@ -203,6 +205,7 @@ func TestConcurrentCreatesWithOneKeyMakeOneOrderAndOneEvent(t *testing.T) {
 }
 
 // --8<-- [start:outbox-tests]
+
 func TestBusDownAtCreateLosesNothing(t *testing.T) {
 	s := newStore(t)
 	js := startJetStream(t)

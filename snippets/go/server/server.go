@@ -19,6 +19,7 @@ import (
 )
 
 // --8<-- [start:new]
+
 // New returns a server for h with a limit on every phase of a request.
 // The zero http.Server has none: a client that sends its body one byte a
 // minute holds a goroutine and a connection for as long as it likes.
@@ -59,6 +60,7 @@ type Config struct {
 }
 
 // --8<-- [start:run]
+
 // Run serves srv on ln until ctx is cancelled (in main: by SIGTERM), then
 // drains. It returns nil once the server has stopped, also when it had to
 // close connections that did not drain in time: the process did what it
@@ -113,6 +115,7 @@ func Run(ctx context.Context, srv *http.Server, ln net.Listener,
 // --8<-- [end:run]
 
 // --8<-- [start:signals]
+
 // Signals returns a context that the first SIGTERM or SIGINT cancels and
 // a channel that the second one closes. The first starts a graceful
 // shutdown; the second tells it to stop waiting, for the operator who

@@ -17,6 +17,7 @@ import (
 )
 
 // --8<-- [start:sigterm-test]
+
 // The test sends this very process a real SIGTERM, as the kubelet does when
 // a pod is deleted, while a request is in flight. The request must complete
 // and Run must return without error.

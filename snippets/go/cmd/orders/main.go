@@ -64,6 +64,7 @@ import (
 )
 
 // --8<-- [start:main]
+
 func main() {
 	// SIGTERM is how Kubernetes asks a pod to stop; SIGINT is Ctrl-C. A
 	// second one closes abort, which cuts the graceful shutdown short.
@@ -114,7 +115,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 }
 
 func run(ctx context.Context, abort <-chan struct{},
-	getenv func(string) string) error {
+	getenv func(string) string) (err error) {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
@@ -125,7 +126,9 @@ func run(ctx context.Context, abort <-chan struct{},
 	if err != nil {
 		return err
 	}
-	defer shutdownTracing(context.Background())
+	defer func() {
+		err = errors.Join(err, shutdownTracing(context.WithoutCancel(ctx)))
+	}()
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -201,6 +204,7 @@ func run(ctx context.Context, abort <-chan struct{},
 }
 
 // --8<-- [start:store]
+
 // store is what the service needs from its storage.
 type store interface {
 	order.Store
@@ -230,6 +234,7 @@ func openStore(ctx context.Context, url string, log *slog.Logger) (
 // --8<-- [end:store]
 
 // --8<-- [start:startup]
+
 // startup finishes what must happen once before the service can take
 // orders: the event stream must exist. Until then /startupz and /readyz
 // answer 503.

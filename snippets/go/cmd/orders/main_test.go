@@ -11,6 +11,7 @@ import (
 )
 
 // --8<-- [start:static-test]
+
 // The container image holds nothing but this binary, so it must not need a
 // dynamic loader or a C library at run time. With CGO_ENABLED=0 the Go
 // toolchain produces such a binary for any target, without a C compiler.

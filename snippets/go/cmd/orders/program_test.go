@@ -77,7 +77,8 @@ type program struct {
 func startOrders(t *testing.T, env ...string) *program {
 	t.Helper()
 	cmd := exec.Command(ordersBinary)
-	cmd.Env = append(os.Environ(), append([]string{"ADDR=127.0.0.1:0"}, env...)...)
+	cmd.Env = append(os.Environ(),
+		append([]string{"ADDR=127.0.0.1:0"}, env...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +98,8 @@ func startOrders(t *testing.T, env ...string) *program {
 			p.lines = append(p.lines, line)
 			p.mu.Unlock()
 			var entry struct{ Msg, Addr string }
-			if json.Unmarshal([]byte(line), &entry) == nil && entry.Msg == "listening" {
+			err := json.Unmarshal([]byte(line), &entry)
+			if err == nil && entry.Msg == "listening" {
 				listening <- entry.Addr
 			}
 		}

@@ -60,7 +60,7 @@ func main() {
 }
 
 func run(ctx context.Context, abort <-chan struct{}, args []string,
-	getenv func(string) string, stdout io.Writer) error {
+	getenv func(string) string, stdout io.Writer) (err error) {
 	flags := flag.NewFlagSet("worker", flag.ContinueOnError)
 	natsURL := flags.String("nats", cmp.Or(getenv("NATS_URL"), nats.DefaultURL), "NATS server URL")
 	embedded := flags.Bool("embedded", false, "start an in-process NATS server on 127.0.0.1:4222")
@@ -80,7 +80,9 @@ func run(ctx context.Context, abort <-chan struct{}, args []string,
 	if err != nil {
 		return err
 	}
-	defer shutdownTracing(context.Background())
+	defer func() {
+		err = errors.Join(err, shutdownTracing(context.WithoutCancel(ctx)))
+	}()
 
 	if *embedded {
 		stopNATS, err := startEmbeddedNATS()
@@ -161,6 +163,7 @@ func run(ctx context.Context, abort <-chan struct{}, args []string,
 }
 
 // --8<-- [start:handler]
+
 // chargeOrder is the worker's business logic: charge every new order once.
 func chargeOrder(charger payment.Charger, log *slog.Logger) natsbus.Handler {
 	return func(ctx context.Context, e order.Event) error {
@@ -191,6 +194,7 @@ func chargeOrder(charger payment.Charger, log *slog.Logger) natsbus.Handler {
 // --8<-- [end:handler]
 
 // --8<-- [start:embedded]
+
 // startEmbeddedNATS runs a NATS server with JetStream inside this process,
 // storing its data in a temporary folder that is removed on stop.
 func startEmbeddedNATS() (stop func(), err error) {

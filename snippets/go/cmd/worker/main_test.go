@@ -23,7 +23,8 @@ func TestWorkerExplainsWhenNATSIsUnreachable(t *testing.T) {
 	url := "nats://" + ln.Addr().String()
 	ln.Close()
 
-	err = run(t.Context(), nil, []string{"-nats", url}, func(string) string { return "" }, &bytes.Buffer{})
+	noEnv := func(string) string { return "" }
+	err = run(t.Context(), nil, []string{"-nats", url}, noEnv, &bytes.Buffer{})
 
 	if err == nil || !strings.Contains(err.Error(), "cannot connect to NATS at "+url) || !strings.Contains(err.Error(), "-embedded") {
 		t.Errorf("err = %v, want a message naming the URL and suggesting -embedded", err)

@@ -25,6 +25,7 @@ import (
 const Topic = "orders"
 
 // --8<-- [start:producer]
+
 // Producer is an order.Publisher for Kafka.
 type Producer struct {
 	client *kgo.Client
@@ -97,6 +98,7 @@ type Consumer struct {
 }
 
 // --8<-- [start:budget]
+
 // worstPoll is how long one poll can take to handle: every record tried
 // MaxAttempts times, each attempt up to AttemptTimeout, with the waits.
 func (c *Consumer) worstPoll() time.Duration {
@@ -120,6 +122,7 @@ func (c *Consumer) retryDelay(n int) time.Duration {
 var errStopped = errors.New("kafkabus: stopped")
 
 // --8<-- [start:consume]
+
 // Run joins the group and handles events until ctx is cancelled, which
 // returns nil. A record is committed once it is handled or dead-lettered,
 // so the partition always moves on.
@@ -162,7 +165,8 @@ func (c *Consumer) Run(ctx context.Context, handle Handler) error {
 			if ctx.Err() != nil {
 				break // the rest is delivered to the next member
 			}
-			if stop = c.process(ctx, work, client, record, handle); stop != nil {
+			stop = c.process(ctx, work, client, record, handle)
+			if stop != nil {
 				break
 			}
 			done = append(done, record)
@@ -195,6 +199,7 @@ func (c *Consumer) Run(ctx context.Context, handle Handler) error {
 // --8<-- [end:consume]
 
 // --8<-- [start:process]
+
 // process handles one record: retried in place up to MaxAttempts, then
 // dead-lettered. It returns an error only when the record is not done:
 // on shutdown, on ErrRetryLater, or when dead-lettering failed.
@@ -202,7 +207,8 @@ func (c *Consumer) process(ctx, work context.Context, client *kgo.Client,
 	record *kgo.Record, handle Handler) error {
 	var e order.Event
 	if err := json.Unmarshal(record.Value, &e); err != nil {
-		return c.deadLetter(work, client, record, "malformed event: "+err.Error())
+		return c.deadLetter(work, client, record,
+			"malformed event: "+err.Error())
 	}
 	for attempt := 1; ; attempt++ {
 		attemptCtx, cancel := context.WithTimeout(work, c.AttemptTimeout)

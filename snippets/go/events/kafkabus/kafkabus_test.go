@@ -120,6 +120,7 @@ func header(r *kgo.Record, key string) string {
 }
 
 // --8<-- [start:resume-test]
+
 // The first group member stops after ord-2. It has committed what it
 // handled, so the member that takes over starts exactly at ord-3.
 func TestNextMemberResumesWhereTheLastStopped(t *testing.T) {
@@ -133,7 +134,8 @@ func TestNextMemberResumesWhereTheLastStopped(t *testing.T) {
 	if want := []string{"ord-1", "ord-2"}; !slices.Equal(first, want) {
 		t.Errorf("first member handled %v, want %v", first, want)
 	}
-	if want := []string{"ord-3", "ord-4", "ord-5"}; !slices.Equal(second, want) {
+	want := []string{"ord-3", "ord-4", "ord-5"}
+	if !slices.Equal(second, want) {
 		t.Errorf("second member handled %v, want %v", second, want)
 	}
 }
@@ -141,6 +143,7 @@ func TestNextMemberResumesWhereTheLastStopped(t *testing.T) {
 // --8<-- [end:resume-test]
 
 // --8<-- [start:dead-letter-test]
+
 // ord-3 fails every time. It is tried MaxAttempts times, parked in the
 // dead-letter topic with the reason, and committed: the partition moves
 // on, and the next member does not get stuck on it either.
@@ -225,6 +228,7 @@ func TestRetryLaterWaitsWithoutDeadLettering(t *testing.T) {
 }
 
 // --8<-- [start:shutdown-test]
+
 // SIGTERM arrives while a charge is in progress. The charge must finish
 // with a live context, be committed, and not be handled again.
 func TestShutdownDoesNotCancelAChargeInProgress(t *testing.T) {

@@ -33,6 +33,7 @@ const (
 )
 
 // --8<-- [start:stream]
+
 // EnsureStream creates the stream, or updates it to this configuration.
 // Both services call it at startup, so it does not matter which starts first.
 func EnsureStream(ctx context.Context, js jetstream.JetStream) error {
@@ -63,6 +64,7 @@ func EnsureStream(ctx context.Context, js jetstream.JetStream) error {
 // --8<-- [end:stream]
 
 // --8<-- [start:publish]
+
 // Publisher is an order.Publisher for JetStream.
 type Publisher struct {
 	js jetstream.JetStream
@@ -138,6 +140,7 @@ func (c *Consumer) retryDelay(n int) time.Duration {
 }
 
 // --8<-- [start:consume]
+
 // Run handles events until ctx is cancelled. It then stops taking new
 // events, lets the handlers in progress finish and acknowledge, and returns.
 func (c *Consumer) Run(ctx context.Context, handle Handler) error {
@@ -212,6 +215,7 @@ func (c *Consumer) Run(ctx context.Context, handle Handler) error {
 // --8<-- [end:consume]
 
 // --8<-- [start:process]
+
 func (c *Consumer) process(ctx context.Context, msg jetstream.Msg,
 	handle Handler) {
 	var e order.Event
@@ -244,6 +248,7 @@ func (c *Consumer) process(ctx context.Context, msg jetstream.Msg,
 // --8<-- [end:process]
 
 // --8<-- [start:dead-letter]
+
 // deadLetter parks msg in the dead-letter stream with the reason, and
 // takes it out of the consumer. Its headers go with it, so whatever they
 // carry (a trace, say) still leads back to where the event came from.

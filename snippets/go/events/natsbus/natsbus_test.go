@@ -21,6 +21,7 @@ import (
 )
 
 // --8<-- [start:server]
+
 // startJetStream runs a real NATS server with JetStream inside the test
 // process, on a free port and with its store in a temporary folder.
 func startJetStream(t *testing.T) jetstream.JetStream {
@@ -134,6 +135,7 @@ func runUntil(t *testing.T, c *natsbus.Consumer, h natsbus.Handler, done <-chan 
 }
 
 // --8<-- [start:redelivery-test]
+
 // Every third event fails on its first attempt. JetStream delivers those
 // again, and in the end every event has been handled: none is lost.
 func TestFailedEventsAreRedeliveredAndNoneIsLost(t *testing.T) {
@@ -218,7 +220,8 @@ func TestPublishFailsFastWhileDisconnected(t *testing.T) {
 }
 
 // deadLetters returns the messages in the dead-letter stream.
-func deadLetters(t *testing.T, js jetstream.JetStream, want int) []jetstream.Msg {
+func deadLetters(t *testing.T, js jetstream.JetStream,
+	want int) []jetstream.Msg {
 	t.Helper()
 	cons, err := js.OrderedConsumer(t.Context(), natsbus.DeadLetterStream,
 		jetstream.OrderedConsumerConfig{})
@@ -248,6 +251,7 @@ func deadLetters(t *testing.T, js jetstream.JetStream, want int) []jetstream.Msg
 }
 
 // --8<-- [start:dead-letter-test]
+
 func TestEventThatAlwaysFailsIsDeadLetteredWithTheReason(t *testing.T) {
 	js := startJetStream(t)
 	publish(t, js, "ord-1")
@@ -328,6 +332,7 @@ func TestRetryLaterIsNotCountedTowardsTheLimit(t *testing.T) {
 }
 
 // --8<-- [start:drain-test]
+
 // Events already pulled when shutdown starts are handed back at once,
 // not left unacknowledged until AckWait (30 s here) runs out.
 func TestShutdownHandsBackWhatWasPulled(t *testing.T) {
@@ -376,7 +381,14 @@ func TestShutdownHandsBackWhatWasPulled(t *testing.T) {
 // handlerFunc is a slog.Handler that calls f for every record.
 type handlerFunc func(slog.Record)
 
-func (f handlerFunc) Enabled(context.Context, slog.Level) bool      { return true }
-func (f handlerFunc) Handle(_ context.Context, r slog.Record) error { f(r); return nil }
-func (f handlerFunc) WithAttrs([]slog.Attr) slog.Handler            { return f }
-func (f handlerFunc) WithGroup(string) slog.Handler                 { return f }
+func (f handlerFunc) Enabled(context.Context, slog.Level) bool {
+	return true
+}
+
+func (f handlerFunc) Handle(_ context.Context, r slog.Record) error {
+	f(r)
+	return nil
+}
+
+func (f handlerFunc) WithAttrs([]slog.Attr) slog.Handler { return f }
+func (f handlerFunc) WithGroup(string) slog.Handler      { return f }

@@ -25,6 +25,7 @@ type Server struct {
 }
 
 // --8<-- [start:start]
+
 // Start initialises a database cluster in a new temporary folder and
 // starts a server on it. PostgreSQL refuses to run as root, so as root it
 // runs as the postgres user that the package creates.
