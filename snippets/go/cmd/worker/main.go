@@ -170,6 +170,15 @@ func chargeOrder(charger payment.Charger, log *slog.Logger) natsbus.Handler {
 		if e.Type != order.EventCreated {
 			return nil // not ours: acknowledge and move on
 		}
+		switch {
+		case e.TotalCents < 0:
+			// The API refuses such orders; an event that still has one
+			// is corrupt. Never charge it: it ends as a dead letter.
+			return fmt.Errorf("order %s: negative total %d",
+				e.OrderID, e.TotalCents)
+		case e.TotalCents == 0:
+			return nil // free items: nothing to charge
+		}
 		err := charger.Charge(ctx, e.OrderID, e.TotalCents)
 		switch {
 		case errors.Is(err, payment.ErrDeclined):

@@ -45,6 +45,11 @@ func TestChargeOrder(t *testing.T) {
 		{"provider down: try again later", created, errors.New("502 Bad Gateway"), true, 1},
 		{"breaker open: try again later", created, payment.ErrUnavailable, true, 1},
 		{"other event types are ignored", order.Event{Type: "order.shipped"}, nil, false, 0},
+		{"a negative total is never charged", order.Event{ID: "ord-1/created",
+			Type: order.EventCreated, OrderID: "ord-1", TotalCents: -3000},
+			nil, true, 0},
+		{"a zero total needs no charge", order.Event{ID: "ord-1/created",
+			Type: order.EventCreated, OrderID: "ord-1"}, nil, false, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
