@@ -17,12 +17,12 @@ export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help setup serve build preview preview-number verify translations test bench lock clean
+.PHONY: help setup serve build preview preview-number verify translations test bench lock clean postgresql
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed $(TOOLS) node_modules/.installed $(CHROMIUM) ## Install Python packages, tools, front-end packages and Chromium
+setup: $(VENV)/.installed $(TOOLS) node_modules/.installed $(CHROMIUM) postgresql ## Install Python packages, tools, front-end packages and Chromium
 
 serve: setup ## Serve the site with live reload on http://127.0.0.1:8000
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
@@ -96,6 +96,16 @@ $(CHROMIUM):
 	@[ "$$(id -u)" = 0 ] || { echo "error: $(CHROMIUM) is missing. Install Debian's chromium package: sudo apt-get install chromium" >&2; exit 1; }
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+# The Go tests of snippets/go start their own PostgreSQL servers from
+# Debian's postgresql-15 (initdb and pg_ctl; no server is left running).
+# Checked on every run, as it is installed system-wide, not into .tools/.
+postgresql:
+	@if [ "$$(dpkg-query -W -f='$${Version}' postgresql-15 2>/dev/null)" != "$$(cat tools/postgresql.version)" ]; then \
+	  [ "$$(id -u)" = 0 ] || { echo "error: the Go tests need Debian's postgresql-15=$$(cat tools/postgresql.version): sudo apt-get install postgresql-15=$$(cat tools/postgresql.version)" >&2; exit 1; }; \
+	  apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15="$$(cat tools/postgresql.version)" >/dev/null; \
+	fi
 
 # Mermaid (draws the diagrams at build time), axe-core and the Nu Html Checker, pinned in package-lock.json.
 node_modules/.installed: package.json package-lock.json

@@ -21,6 +21,7 @@ from site_server import ROOT, free_port
 
 MODULE = ROOT / "snippets" / "go"
 PAGES = [ROOT / "docs" / lang / "varfor-go.md" for lang in ("sv", "en")]
+KEY = "5f1c9a2e-0b7d-4e21"
 ORDER = {"customer_id": "c-42", "items": [{"sku": "BOOK-1", "quantity": 2, "price_cents": 1500}]}
 # What the page tells the reader to type; the test runs the same programs with the same flags.
 # Each command is a block of its own (commands only, so a copied block runs),
@@ -28,7 +29,7 @@ ORDER = {"customer_id": "c-42", "items": [{"sku": "BOOK-1", "quantity": 2, "pric
 PAGE_COMMANDS = [
     "```bash\ncd snippets/go\ngo run ./cmd/worker -embedded\n```",
     "```bash\ncd snippets/go\ngo run ./cmd/orders\n```",
-    "```bash\ncurl -i -X POST localhost:8080/orders \\\n    -d '" + json.dumps(ORDER, separators=(",", ":")) + "'\n```",
+    "```bash\ncurl -i -X POST localhost:8080/orders \\\n    -H 'Idempotency-Key: " + KEY + "' \\\n    -d '" + json.dumps(ORDER, separators=(",", ":")) + "'\n```",
     "```bash\ncd snippets/go\ngo run ./cmd/worker\n```",
     "worker: cannot connect to NATS at nats://127.0.0.1:4222",
 ]
@@ -133,7 +134,8 @@ def test_try_it_from_the_page(programs):
         orders.wait_for_200(f"http://127.0.0.1:{api}/startupz")
 
         request = urllib.request.Request(f"http://127.0.0.1:{api}/orders", data=json.dumps(ORDER).encode(),
-                                         headers={"Content-Type": "application/json"}, method="POST")
+                                         headers={"Content-Type": "application/json",
+                                                  "Idempotency-Key": KEY}, method="POST")
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 201
             created = json.load(response)
@@ -141,6 +143,12 @@ def test_try_it_from_the_page(programs):
         assert created["total_cents"] == 3000
 
         worker.wait_for(lambda: charges(worker.log), "charging the order")
+        # The page's "run the same curl once more": the same order, replayed, and no second charge.
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 201
+            assert response.headers["Idempotent-Replayed"] == "true"
+            assert json.load(response)["id"] == created["id"]
+        time.sleep(1)
         assert charges(worker.log) == [(created["id"], 3000)]
     finally:
         orders.stop()

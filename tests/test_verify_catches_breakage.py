@@ -40,6 +40,11 @@ def test_unformatted_go_file_is_caught(project):
     assert_fails(project.verify(), "gofmt", "greet.go")
 
 
+def test_region_marker_in_a_doc_comment_is_caught(project):
+    project.edit(GO_FILE, "// --8<-- [start:greet]\n\n// Greet", "// --8<-- [start:greet]\n// Greet")
+    assert_fails(project.verify(), "go doc", "region markers in doc comments", "fixture-go/greet")
+
+
 def test_go_package_without_tests_is_caught(project):
     (project.root / GO_TEST).unlink()
     assert_fails(project.verify(), "snippets/fixture-go/greet has no tests")

@@ -8,7 +8,7 @@ from .process import CheckFailed, run
 from .toolchain import go, go_version, module_version, tool
 from .units import Unit, go_module_root
 
-CHECKS = ["gofmt", "go vet", "staticcheck", "go test -race"]
+CHECKS = ["gofmt", "go vet", "go doc", "staticcheck", "go test -race"]
 
 
 def verify(unit: Unit) -> dict:
@@ -25,6 +25,17 @@ def verify(unit: Unit) -> dict:
     if unformatted:
         raise CheckFailed(f"gofmt -l {unit.path}", f"not gofmt-formatted:\n{unformatted}")
     run([go(), "vet", package], cwd=module)
+    # A region marker right above a declaration becomes part of its doc
+    # comment: readers who run `go doc` would see "--8<-- [start:x]".
+    has_docs = any(not p.name.endswith("_test.go") for p in sources)  # go doc needs them
+    docs = run([go(), "doc", "-all", "-u", package], cwd=module) if has_docs else ""
+    leaked = [line.strip() for line in docs.splitlines() if "--8<--" in line]
+    if leaked:
+        raise CheckFailed(
+            f"go doc -all -u {package}",
+            f"snippets/{unit.path}: region markers in doc comments: {leaked}; "
+            "put a blank line between a marker and the comment or declaration next to it",
+        )
     staticcheck = tool("staticcheck")
     run([staticcheck, package], cwd=module)
     run([go(), "test", "-race", "-count=1", package], cwd=module)

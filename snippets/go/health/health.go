@@ -26,6 +26,10 @@ import (
 // Check reports whether a dependency is usable; it must honour ctx.
 type Check func(ctx context.Context) error
 
+// CheckTimeout bounds each readiness check. Keep it below the probe's
+// timeoutSeconds, so that /readyz answers and says which check hung.
+const CheckTimeout = time.Second
+
 // Health tracks the state the probes report.
 type Health struct {
 	started  atomic.Bool
@@ -55,6 +59,7 @@ func (h *Health) MarkStarted() { h.started.Store(true) }
 func (h *Health) MarkDraining() { h.draining.Store(true) }
 
 // --8<-- [start:register]
+
 // Register adds the probe endpoints to mux.
 func (h *Health) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {
@@ -75,6 +80,7 @@ func (h *Health) Register(mux *http.ServeMux) {
 // --8<-- [end:register]
 
 // --8<-- [start:ready]
+
 func (h *Health) ready(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case h.draining.Load():
@@ -84,15 +90,27 @@ func (h *Health) ready(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "starting", http.StatusServiceUnavailable)
 		return
 	}
-	// A hung dependency must not hang the probe: the kubelet would time out
-	// without learning which check is the problem.
-	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
-	defer cancel()
+	// The checks run at once, each with its own timeout: a hung
+	// dependency must not hang the probe (the kubelet would time out
+	// without learning which check is the problem), nor add its wait to
+	// every other check's.
+	names := h.checkNames()
+	results := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		check := h.check(name)
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(r.Context(), CheckTimeout)
+			defer cancel()
+			results[i] = check(ctx)
+		})
+	}
+	wg.Wait()
 
 	var report strings.Builder
 	ok := true
-	for _, name := range h.checkNames() {
-		if err := h.check(name)(ctx); err != nil {
+	for i, name := range names {
+		if err := results[i]; err != nil {
 			ok = false
 			fmt.Fprintf(&report, "[-]%s failed: %v\n", name, err)
 		} else {

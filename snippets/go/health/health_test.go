@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"example.com/orders/health"
 )
@@ -66,6 +67,32 @@ func TestReadyzNamesEveryFailingCheck(t *testing.T) {
 		want := "[+]cache ok\n[-]db failed: context deadline exceeded\n[-]nats failed: disconnected\n"
 		if code != http.StatusServiceUnavailable || body != want {
 			t.Errorf("readyz = %d\n%s\nwant 503\n%s", code, body, want)
+		}
+	})
+}
+
+// Two checks that hang take one CheckTimeout together, not one each: they
+// run at once. synctest's fake clock measures it exactly.
+func TestReadinessChecksRunConcurrently(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := health.New()
+		hang := func(ctx context.Context) error {
+			<-ctx.Done()
+			return ctx.Err()
+		}
+		h.AddReadinessCheck("db", hang)
+		h.AddReadinessCheck("nats", hang)
+		h.MarkStarted()
+		mux := http.NewServeMux()
+		h.Register(mux)
+
+		start := time.Now()
+		code, _ := get(t, mux, "/readyz")
+
+		took := time.Since(start)
+		if code != 503 || took != health.CheckTimeout {
+			t.Errorf("readyz = %d after %s, want 503 after %s",
+				code, took, health.CheckTimeout)
 		}
 	})
 }

@@ -104,3 +104,21 @@ func TestWithDoesNotLeakIntoTheParentContext(t *testing.T) {
 		t.Errorf("parent line = %v: it has the child's attribute", line)
 	}
 }
+
+func TestContextAttributesStayAtTheTopLevelInsideAGroup(t *testing.T) {
+	var buf bytes.Buffer
+	log := logging.New(&buf, nil).With("service", "orders").
+		WithGroup("payment").With("provider", "psp")
+	ctx := logging.With(t.Context(), slog.String("request_id", "r-1"))
+
+	log.InfoContext(ctx, "charged", "amount_cents", 3000)
+
+	line := lines(t, &buf)[0]
+	payment, _ := line["payment"].(map[string]any)
+	if line["request_id"] != "r-1" || line["service"] != "orders" ||
+		payment["provider"] != "psp" || payment["amount_cents"] != 3000.0 ||
+		payment["request_id"] != nil {
+		t.Errorf("log line %v: request_id must be at the top level, "+
+			"the rest where it was", line)
+	}
+}

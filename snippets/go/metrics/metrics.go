@@ -14,6 +14,7 @@ import (
 )
 
 // --8<-- [start:metrics]
+
 // HTTP holds the RED metrics of one HTTP server.
 type HTTP struct {
 	requests *prometheus.CounterVec   // rate, and errors via code="5xx"
@@ -40,6 +41,7 @@ func NewHTTP(reg prometheus.Registerer) *HTTP {
 // --8<-- [end:metrics]
 
 // --8<-- [start:middleware]
+
 // Middleware records every request to a route registered on an
 // http.ServeMux. The route label is the mux pattern ("/orders/{id}"), not the
 // URL path: a label value per order id would create a time series per order

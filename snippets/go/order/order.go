@@ -6,11 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
 
 // --8<-- [start:types]
+
 // Item is one line of an order.
 type Item struct {
 	SKU      string `json:"sku"`
@@ -30,7 +32,24 @@ type Order struct {
 
 // --8<-- [end:types]
 
+// --8<-- [start:limits]
+
+// Limits on one order. They keep a request's memory and work bounded, and
+// they keep every total far inside int64: 100 × 10 000 × 10^8 = 10^14.
+const (
+	MaxBodyBytes        = 64 << 10
+	MaxItems            = 100
+	MaxQuantity         = 10_000
+	MaxPriceCents       = 100_000_000 // 1 000 000.00 in the currency
+	MaxTotalCents       = 1_000_000_000
+	MaxCustomerIDLength = 64
+	MaxSKULength        = 64
+)
+
+// --8<-- [end:limits]
+
 // --8<-- [start:validate]
+
 // ValidationError lists every problem with an order, so that a client can
 // fix them all in one round trip instead of one per request.
 type ValidationError struct {
@@ -44,24 +63,42 @@ func (e *ValidationError) Error() string {
 // Validate reports every rule the order breaks, or nil.
 func (o Order) Validate() error {
 	var problems []string
-	if strings.TrimSpace(o.CustomerID) == "" {
-		problems = append(problems, "customer_id is required")
+	add := func(format string, args ...any) {
+		problems = append(problems, fmt.Sprintf(format, args...))
 	}
-	if len(o.Items) == 0 {
-		problems = append(problems, "items must not be empty")
+	switch {
+	case strings.TrimSpace(o.CustomerID) == "":
+		add("customer_id is required")
+	case len(o.CustomerID) > MaxCustomerIDLength:
+		add("customer_id is longer than %d bytes", MaxCustomerIDLength)
+	}
+	switch {
+	case len(o.Items) == 0:
+		add("items must not be empty")
+	case len(o.Items) > MaxItems:
+		add("items has %d lines, at most %d are allowed",
+			len(o.Items), MaxItems)
+		return &ValidationError{Problems: problems} // not worth reading on
 	}
 	for i, it := range o.Items {
-		if it.SKU == "" {
-			problems = append(problems,
-				fmt.Sprintf("items[%d].sku is required", i))
+		switch {
+		case it.SKU == "":
+			add("items[%d].sku is required", i)
+		case len(it.SKU) > MaxSKULength:
+			add("items[%d].sku is longer than %d bytes", i, MaxSKULength)
 		}
-		if it.Quantity < 1 {
-			problems = append(problems,
-				fmt.Sprintf("items[%d].quantity must be at least 1", i))
+		if it.Quantity < 1 || it.Quantity > MaxQuantity {
+			add("items[%d].quantity must be between 1 and %d",
+				i, MaxQuantity)
 		}
-		if it.PriceCents < 0 {
-			problems = append(problems,
-				fmt.Sprintf("items[%d].price_cents must not be negative", i))
+		if it.PriceCents < 0 || it.PriceCents > MaxPriceCents {
+			add("items[%d].price_cents must be between 0 and %d",
+				i, MaxPriceCents)
+		}
+	}
+	if problems == nil {
+		if total, ok := o.Total(); !ok || total > MaxTotalCents {
+			add("total_cents must not exceed %d", MaxTotalCents)
 		}
 	}
 	if problems != nil {
@@ -72,16 +109,29 @@ func (o Order) Validate() error {
 
 // --8<-- [end:validate]
 
-// Total is the sum of every item's price times its quantity.
-func (o Order) Total() int64 {
-	var total int64
+// --8<-- [start:total]
+
+// Total is the sum of every item's price times its quantity. ok is false
+// if the sum does not fit in an int64: Go's integers wrap around silently,
+// and a wrapped total is a negative charge.
+func (o Order) Total() (total int64, ok bool) {
 	for _, it := range o.Items {
-		total += int64(it.Quantity) * it.PriceCents
+		q, p := int64(it.Quantity), it.PriceCents
+		if q < 0 || p < 0 || (q != 0 && p > math.MaxInt64/q) {
+			return 0, false
+		}
+		if q*p > math.MaxInt64-total {
+			return 0, false
+		}
+		total += q * p
 	}
-	return total
+	return total, true
 }
 
+// --8<-- [end:total]
+
 // --8<-- [start:event]
+
 // EventCreated is the type of the event published when an order is accepted.
 const EventCreated = "order.created"
 

@@ -2,7 +2,9 @@ package order_test
 
 import (
 	"errors"
+	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"example.com/orders/order"
@@ -23,9 +25,19 @@ func TestValidate(t *testing.T) {
 			o.Items = append(o.Items, order.Item{Quantity: 0, PriceCents: -1})
 		}, []string{
 			"items[1].sku is required",
-			"items[1].quantity must be at least 1",
-			"items[1].price_cents must not be negative",
+			"items[1].quantity must be between 1 and 10000",
+			"items[1].price_cents must be between 0 and 100000000",
 		}},
+		{"a total above the limit", func(o *order.Order) {
+			o.Items[0] = order.Item{SKU: "A", Quantity: 10_000,
+				PriceCents: 100_000_000}
+		}, []string{"total_cents must not exceed 1000000000"}},
+		{"too many lines", func(o *order.Order) {
+			o.Items = make([]order.Item, order.MaxItems+1)
+		}, []string{"items has 101 lines, at most 100 are allowed"}},
+		{"an overlong customer id", func(o *order.Order) {
+			o.CustomerID = strings.Repeat("c", 65)
+		}, []string{"customer_id is longer than 64 bytes"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,16 +60,29 @@ func TestValidate(t *testing.T) {
 }
 
 func TestTotal(t *testing.T) {
-	o := order.Order{Items: []order.Item{{Quantity: 2, PriceCents: 1500}, {Quantity: 1, PriceCents: 99}}}
-	if got := o.Total(); got != 3099 {
-		t.Errorf("Total() = %d, want 3099", got)
+	o := order.Order{Items: []order.Item{{Quantity: 2, PriceCents: 1500},
+		{Quantity: 1, PriceCents: 99}}}
+	if got, ok := o.Total(); got != 3099 || !ok {
+		t.Errorf("Total() = %d, %v; want 3099, true", got, ok)
+	}
+}
+
+func TestTotalReportsOverflowInsteadOfWrapping(t *testing.T) {
+	for name, items := range map[string][]order.Item{
+		"one line": {{Quantity: 2, PriceCents: math.MaxInt64/2 + 1}},
+		"the sum": {{Quantity: 1, PriceCents: math.MaxInt64},
+			{Quantity: 1, PriceCents: 1}},
+	} {
+		if got, ok := (order.Order{Items: items}).Total(); ok {
+			t.Errorf("%s: Total() = %d, true; want an overflow", name, got)
+		}
 	}
 }
 
 func TestMemoryStoreCopiesItems(t *testing.T) {
 	s := order.NewMemoryStore()
 	o := order.Order{ID: "o-1", Items: []order.Item{{SKU: "A", Quantity: 1}}}
-	if err := s.Save(t.Context(), o); err != nil {
+	if _, _, err := s.Create(t.Context(), o, order.Request{}); err != nil {
 		t.Fatal(err)
 	}
 	o.Items[0].Quantity = 99 // the caller changes its own copy afterwards

@@ -10,6 +10,7 @@ import (
 )
 
 // --8<-- [start:settings]
+
 const (
 	// FailureThreshold consecutive failures open the breaker.
 	FailureThreshold = 5
@@ -65,6 +66,7 @@ func NewBreaker(next Charger,
 // --8<-- [end:settings]
 
 // --8<-- [start:charge]
+
 // Charge calls the provider unless the breaker is open.
 func (b *Breaker) Charge(ctx context.Context,
 	orderID string, cents int64) error {

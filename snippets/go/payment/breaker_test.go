@@ -28,6 +28,7 @@ func (p *provider) Charge(context.Context, string, int64) error {
 var errDown = errors.New("connection refused")
 
 // --8<-- [start:lifecycle-test]
+
 // The breaker's whole life: closed -> open -> half-open -> closed. It stays
 // open for 30 seconds; inside synctest.Test the clock is fake, so time.Sleep
 // returns at once and the test takes no time at all.

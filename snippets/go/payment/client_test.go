@@ -5,7 +5,9 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"example.com/orders/payment"
 )
@@ -18,7 +20,14 @@ func TestHTTPClient(t *testing.T) {
 	}{
 		{http.StatusCreated, false, true},
 		{http.StatusPaymentRequired, true, false},
-		{http.StatusTooManyRequests, false, false}, // overload, not a refusal
+		// Anything else is not a decline: acknowledging it as one would
+		// lose a charge that never happened.
+		{http.StatusBadRequest, false, false},
+		{http.StatusUnauthorized, false, false}, // our key is wrong
+		{http.StatusForbidden, false, false},
+		{http.StatusNotFound, false, false}, // our URL is wrong
+		{http.StatusConflict, false, false}, // same key still in flight
+		{http.StatusTooManyRequests, false, false},
 		{http.StatusBadGateway, false, false},
 	}
 	for _, tt := range tests {
@@ -45,5 +54,47 @@ func TestHTTPClient(t *testing.T) {
 				t.Errorf("provider got %+v with Idempotency-Key %q", got, key)
 			}
 		})
+	}
+}
+
+func TestHTTPClientReadsAtMostALimitedAnswer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(
+		func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusPaymentRequired)
+			w.Write([]byte(`{"reason":"card expired"}`))
+			for range 1 << 12 { // 4 GiB if read to the end
+				if _, err := w.Write(make([]byte, 1<<20)); err != nil {
+					return
+				}
+			}
+		}))
+	defer srv.Close()
+	c := &payment.HTTPClient{BaseURL: srv.URL, HTTP: srv.Client()}
+
+	done := make(chan error, 1)
+	go func() { done <- c.Charge(t.Context(), "ord-1", 3000) }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, payment.ErrDeclined) {
+			t.Errorf("err = %v, want a decline", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Charge is still reading an endless answer after 10 s")
+	}
+}
+
+func TestDeclineCarriesTheProvidersReason(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(
+		func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusPaymentRequired)
+			w.Write([]byte(`{"reason":"card expired"}`))
+		}))
+	defer srv.Close()
+	c := &payment.HTTPClient{BaseURL: srv.URL, HTTP: srv.Client()}
+
+	err := c.Charge(t.Context(), "ord-1", 3000)
+	if !errors.Is(err, payment.ErrDeclined) ||
+		!strings.Contains(err.Error(), "card expired") {
+		t.Errorf("err = %v, want a decline naming the reason", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -21,9 +22,14 @@ func Propagator() propagation.TextMapPropagator {
 	return propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
 }
 
+// ShutdownTimeout bounds the flush of the last spans on shutdown.
+const ShutdownTimeout = 5 * time.Second
+
 // --8<-- [start:setup]
+
 // Setup installs the global propagator and TracerProvider for service and
-// returns a function that flushes buffered spans; call it on shutdown.
+// returns a function that flushes buffered spans, within ShutdownTimeout;
+// call it on shutdown and report its error.
 //
 // Spans are exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set,
 // the variable every OpenTelemetry SDK reads. Without it nothing is exported,
@@ -41,8 +47,14 @@ func Setup(ctx context.Context,
 	if err != nil {
 		return nil, fmt.Errorf("tracing: %w", err)
 	}
-	res, err := resource.Merge(resource.Default(),
-		resource.NewSchemaless(attribute.String("service.name", service)))
+	// The name given here is a default: OTEL_SERVICE_NAME and
+	// OTEL_RESOURCE_ATTRIBUTES (say, deployment.environment) come later
+	// and win, as in every OpenTelemetry SDK.
+	res, err := resource.New(ctx,
+		resource.WithTelemetrySDK(),
+		resource.WithAttributes(attribute.String("service.name", service)),
+		resource.WithFromEnv(),
+	)
 	if err != nil {
 		return nil, fmt.Errorf("tracing: %w", err)
 	}
@@ -52,7 +64,15 @@ func Setup(ctx context.Context,
 		sdktrace.WithResource(res),
 	)
 	otel.SetTracerProvider(tp)
-	return tp.Shutdown, nil
+	return func(ctx context.Context) error {
+		// An unreachable collector must not hold up the pod's shutdown.
+		ctx, cancel := context.WithTimeout(ctx, ShutdownTimeout)
+		defer cancel()
+		if err := tp.Shutdown(ctx); err != nil {
+			return fmt.Errorf("tracing: flushing spans: %w", err)
+		}
+		return nil
+	}, nil
 }
 
 // --8<-- [end:setup]

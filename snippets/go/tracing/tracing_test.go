@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel"
@@ -13,11 +14,14 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
+	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	"google.golang.org/protobuf/proto"
 
 	"example.com/orders/tracing"
 )
 
 // --8<-- [start:hop-test]
+
 // One request crosses an HTTP hop: the orders service calls the payment
 // service. The test proves both ends belong to one trace and that the
 // payment server's span is a child of the orders client's span.
@@ -119,5 +123,70 @@ func TestSetupExportsOverOTLP(t *testing.T) {
 
 	if req := <-got; req != "POST /v1/traces" {
 		t.Errorf("collector got %q, want POST /v1/traces", req)
+	}
+}
+
+func TestSetupTakesTheResourceFromOTELVariables(t *testing.T) {
+	got := make(chan []byte, 1)
+	collector := httptest.NewServer(http.HandlerFunc(
+		func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			select {
+			case got <- body:
+			default:
+			}
+		}))
+	defer collector.Close()
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
+	t.Setenv("OTEL_SERVICE_NAME", "orders-eu")
+	t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=staging")
+
+	shutdown, err := tracing.Setup(t.Context(), "orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, span := otel.Tracer("test").Start(t.Context(), "work")
+	span.End()
+	if err := shutdown(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	otel.SetTracerProvider(noop.NewTracerProvider())
+
+	var request collectortrace.ExportTraceServiceRequest
+	if err := proto.Unmarshal(<-got, &request); err != nil {
+		t.Fatal(err)
+	}
+	attrs := map[string]string{}
+	for _, kv := range request.ResourceSpans[0].Resource.Attributes {
+		attrs[kv.Key] = kv.Value.GetStringValue()
+	}
+	if attrs["service.name"] != "orders-eu" ||
+		attrs["deployment.environment"] != "staging" {
+		t.Errorf("resource %v, want the OTEL_* variables' values", attrs)
+	}
+}
+
+func TestShutdownGivesUpOnAHungCollectorAndSaysSo(t *testing.T) {
+	release := make(chan struct{})
+	collector := httptest.NewServer(http.HandlerFunc(
+		func(w http.ResponseWriter, r *http.Request) { <-release }))
+	defer collector.Close()
+	defer close(release)
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
+	t.Setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "60000") // longer than ours
+	shutdown, err := tracing.Setup(t.Context(), "orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, span := otel.Tracer("test").Start(t.Context(), "work")
+	span.End()
+
+	start := time.Now()
+	err = shutdown(t.Context())
+	otel.SetTracerProvider(noop.NewTracerProvider())
+
+	if err == nil || time.Since(start) > tracing.ShutdownTimeout+time.Second {
+		t.Errorf("shutdown = %v after %s, want an error within %s",
+			err, time.Since(start), tracing.ShutdownTimeout)
 	}
 }

@@ -13,22 +13,29 @@ import (
 // Three workers share five orders. The order in which they finish varies,
 // so the totals are sorted before printing.
 func ExampleRun() {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // also stops the producer if Run returns early
 	orders := make(chan int)
 	go func() {
-		defer close(orders) // closing the channel is how the producer says "done"
+		defer close(orders) // closing the channel says "no more jobs"
 		for id := 1; id <= 5; id++ {
-			orders <- id
+			select {
+			case orders <- id:
+			case <-ctx.Done(): // nobody will receive: do not block forever
+				return
+			}
 		}
 	}()
 
 	var mu sync.Mutex
 	var totals []int
-	err := workerpool.Run(context.Background(), 3, orders, func(ctx context.Context, id int) error {
+	work := func(_ context.Context, id int) error {
 		mu.Lock()
 		defer mu.Unlock()
 		totals = append(totals, id*100)
 		return nil
-	})
+	}
+	err := workerpool.Run(ctx, 3, orders, work)
 
 	slices.Sort(totals)
 	fmt.Println("totals:", totals)

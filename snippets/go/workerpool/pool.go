@@ -14,6 +14,7 @@ import (
 )
 
 // --8<-- [start:run]
+
 // Run starts n workers that call handle for each job received from jobs. It
 // returns when jobs is closed and drained, when ctx is cancelled, or when a
 // handler returns an error. The first error cancels the context that every

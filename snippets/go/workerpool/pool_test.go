@@ -40,6 +40,7 @@ func TestRunProcessesEveryJob(t *testing.T) {
 }
 
 // --8<-- [start:cancel-test]
+
 func TestRunStopsAllWorkersWhenCancelled(t *testing.T) {
 	const workers = 4
 	ctx, cancel := context.WithCancel(t.Context())
@@ -136,5 +137,36 @@ func TestRunNeverRunsMoreThanNJobsAtOnce(t *testing.T) {
 func TestRunRejectsZeroWorkers(t *testing.T) {
 	if err := workerpool.Run(t.Context(), 0, make(chan int), func(context.Context, int) error { return nil }); err == nil {
 		t.Fatal("Run with 0 workers succeeded, want an error")
+	}
+}
+
+// A producer that only sends would block forever once the pool has failed
+// and nobody receives; goleak in TestMain would report it. Selecting on
+// the context lets it stop.
+func TestProducerStopsWhenThePoolFails(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	jobs := make(chan int)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		defer close(jobs)
+		for i := 0; ; i++ {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	err := workerpool.Run(ctx, 2, jobs, func(context.Context, int) error {
+		return errors.New("broken")
+	})
+	cancel()
+	<-stopped
+
+	if err == nil {
+		t.Fatal("Run returned nil for a failing job")
 	}
 }

@@ -6,18 +6,30 @@
 //
 //	ADDR                         listen address (default ":8080")
 //	NATS_URL                     NATS server (default "nats://127.0.0.1:4222")
+//	DATABASE_URL                 PostgreSQL, e.g. "postgres://user:pw@host/db"
+//	                             (default: none, orders are kept in memory
+//	                             and lost when the process ends)
 //	LOG_LEVEL                    debug, info, warn or error (default "info")
 //	DRAIN_DELAY                  how long to keep serving after SIGTERM
 //	                             before closing the listener (default "0s":
 //	                             in Kubernetes a preStop sleep does the
 //	                             waiting; set it where there is no such hook)
+//	SHUTDOWN_TIMEOUT             how long requests in flight may take after
+//	                             that before they are cut off (default "20s")
+//	READ_TIMEOUT                 the longest a client may take to send one
+//	                             request, body included (default "10s")
 //	OTEL_EXPORTER_OTLP_ENDPOINT  export traces over OTLP/HTTP to this URL
 //	                             (default: no export)
 //
 // The service starts even when NATS is unreachable: /startupz answers 503
 // until it has connected once and the event stream exists. Later NATS
 // outages do not make the pod unready (every pod would drop out of the
-// Service at once); POST /orders answers 503 at once instead.
+// Service at once), and orders are still taken: their events wait in the
+// outbox until NATS is back.
+//
+// A first SIGTERM or SIGINT starts a graceful shutdown, a second one cuts
+// it short; either way the process exits 0 within
+// DRAIN_DELAY + SHUTDOWN_TIMEOUT.
 //
 // Routes: POST /orders, GET /orders/{id}, GET /livez, /readyz, /startupz
 // and /metrics.
@@ -26,13 +38,12 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -47,17 +58,19 @@ import (
 	"example.com/orders/logging"
 	"example.com/orders/metrics"
 	"example.com/orders/order"
+	"example.com/orders/postgres"
 	"example.com/orders/server"
 	"example.com/orders/tracing"
 )
 
 // --8<-- [start:main]
+
 func main() {
-	// SIGTERM is how Kubernetes asks a pod to stop; SIGINT is Ctrl-C.
-	ctx, stop := signal.NotifyContext(context.Background(),
-		syscall.SIGTERM, os.Interrupt)
+	// SIGTERM is how Kubernetes asks a pod to stop; SIGINT is Ctrl-C. A
+	// second one closes abort, which cuts the graceful shutdown short.
+	ctx, abort, stop := server.Signals()
 	defer stop()
-	if err := run(ctx, os.Getenv); err != nil {
+	if err := run(ctx, abort, os.Getenv); err != nil {
 		fmt.Fprintln(os.Stderr, "orders:", err)
 		os.Exit(1)
 	}
@@ -66,29 +79,43 @@ func main() {
 // --8<-- [end:main]
 
 type config struct {
-	addr       string
-	natsURL    string
-	logLevel   slog.Level
-	drainDelay time.Duration
+	addr            string
+	natsURL         string
+	databaseURL     string
+	logLevel        slog.Level
+	drainDelay      time.Duration
+	shutdownTimeout time.Duration
+	readTimeout     time.Duration
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
 	cfg := config{
-		addr:    cmp.Or(getenv("ADDR"), ":8080"),
-		natsURL: cmp.Or(getenv("NATS_URL"), nats.DefaultURL),
+		addr:        cmp.Or(getenv("ADDR"), ":8080"),
+		natsURL:     cmp.Or(getenv("NATS_URL"), nats.DefaultURL),
+		databaseURL: getenv("DATABASE_URL"),
 	}
 	if err := cfg.logLevel.UnmarshalText([]byte(cmp.Or(getenv("LOG_LEVEL"), "info"))); err != nil {
 		return config{}, fmt.Errorf("LOG_LEVEL: %w", err)
 	}
-	delay, err := time.ParseDuration(cmp.Or(getenv("DRAIN_DELAY"), "0s"))
-	if err != nil {
-		return config{}, fmt.Errorf("DRAIN_DELAY: %w", err)
+	for _, d := range []struct {
+		name, fallback string
+		into           *time.Duration
+	}{
+		{"DRAIN_DELAY", "0s", &cfg.drainDelay},
+		{"SHUTDOWN_TIMEOUT", "20s", &cfg.shutdownTimeout},
+		{"READ_TIMEOUT", "10s", &cfg.readTimeout},
+	} {
+		v, err := time.ParseDuration(cmp.Or(getenv(d.name), d.fallback))
+		if err != nil {
+			return config{}, fmt.Errorf("%s: %w", d.name, err)
+		}
+		*d.into = v
 	}
-	cfg.drainDelay = delay
 	return cfg, nil
 }
 
-func run(ctx context.Context, getenv func(string) string) error {
+func run(ctx context.Context, abort <-chan struct{},
+	getenv func(string) string) (err error) {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
@@ -99,7 +126,9 @@ func run(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	defer shutdownTracing(context.Background())
+	defer func() {
+		err = errors.Join(err, shutdownTracing(context.WithoutCancel(ctx)))
+	}()
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -119,17 +148,20 @@ func run(ctx context.Context, getenv func(string) string) error {
 		return err
 	}
 	go startup(ctx, js, probes, log)
+	store, closeStore, err := openStore(ctx, cfg.databaseURL, log)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
 
 	// --8<-- [start:wiring]
 	mux := http.NewServeMux()
-	api := order.NewHandler(order.NewMemoryStore(), natsbus.NewPublisher(js), log)
+	api := order.NewHandler(store, log)
 	// Only the API is logged, traced and measured. Probes and scrapes come
 	// every few seconds: they would drown the logs and dilute the SLO.
 	api.Register(mux,
 		logging.Middleware(log),
-		func(h http.Handler) http.Handler {
-			return otelhttp.NewHandler(h, "orders")
-		},
+		func(h http.Handler) http.Handler { return otelhttp.NewHandler(h, "orders") },
 		red.Middleware,
 	)
 	probes.Register(mux)
@@ -141,13 +173,15 @@ func run(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler: mux,
-		// a client that never finishes its headers is cut off
-		ReadHeaderTimeout: 5 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := server.New(mux, log)
+	srv.ReadTimeout = cfg.readTimeout
 	log.Info("listening", "addr", ln.Addr().String(), "nats", cfg.natsURL)
+	// The relay outlives the server, to send what the last requests stored.
+	relay := &order.Relay{Outbox: store, Publisher: natsbus.NewPublisher(js),
+		Interval: 200 * time.Millisecond, Batch: 100, Log: log}
+	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
+	relayDone := make(chan error, 1)
+	go func() { relayDone <- relay.Run(relayCtx) }()
 	err = server.Run(ctx, srv, ln, server.Config{
 		OnShutdown: func() {
 			log.Info("shutting down: draining requests",
@@ -155,19 +189,56 @@ func run(ctx context.Context, getenv func(string) string) error {
 			probes.MarkDraining()
 		},
 		DrainDelay:      cfg.drainDelay,
-		ShutdownTimeout: 20 * time.Second,
+		ShutdownTimeout: cfg.shutdownTimeout,
+		Abort:           abort,
+		OnForcedClose: func(err error) {
+			log.Warn("closed requests that did not finish in time",
+				"err", err)
+		},
 	})
+	stopRelay()
 	// --8<-- [end:serve]
+	err = errors.Join(err, <-relayDone)
 	log.Info("stopped", "err", err)
 	return err
 }
 
+// --8<-- [start:store]
+
+// store is what the service needs from its storage.
+type store interface {
+	order.Store
+	order.Outbox
+}
+
+// openStore connects to PostgreSQL when a URL is given and migrates it;
+// without one it keeps orders in memory, which is enough on a laptop. A
+// database outage later is not a readiness failure, for the same reason
+// as a NATS outage: POST /orders answers 503 until it is back.
+func openStore(ctx context.Context, url string, log *slog.Logger) (
+	store, func(), error) {
+	if url == "" {
+		log.Warn("DATABASE_URL is not set: orders are kept in memory " +
+			"and lost when the process ends")
+		return order.NewMemoryStore(), func() {}, nil
+	}
+	connect, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	db, err := postgres.Open(connect, url)
+	if err != nil {
+		return nil, nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	return db, db.Close, nil
+}
+
+// --8<-- [end:store]
+
 // --8<-- [start:startup]
+
 // startup finishes what must happen once before the service can take
 // orders: the event stream must exist. Until then /startupz and /readyz
 // answer 503.
-func startup(ctx context.Context,
-	js jetstream.JetStream, probes *health.Health, log *slog.Logger) {
+func startup(ctx context.Context, js jetstream.JetStream, probes *health.Health, log *slog.Logger) {
 	for {
 		attempt, cancel := context.WithTimeout(ctx, 2*time.Second)
 		err := natsbus.EnsureStream(attempt, js)

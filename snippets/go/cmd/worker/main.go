@@ -29,8 +29,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	natsserver "github.com/nats-io/nats-server/v2/server"
@@ -53,15 +51,16 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	ctx, abort, stop := server.Signals()
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+	if err := run(ctx, abort, os.Args[1:], os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func run(ctx context.Context, abort <-chan struct{}, args []string,
+	getenv func(string) string, stdout io.Writer) (err error) {
 	flags := flag.NewFlagSet("worker", flag.ContinueOnError)
 	natsURL := flags.String("nats", cmp.Or(getenv("NATS_URL"), nats.DefaultURL), "NATS server URL")
 	embedded := flags.Bool("embedded", false, "start an in-process NATS server on 127.0.0.1:4222")
@@ -81,7 +80,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	defer shutdownTracing(context.Background())
+	defer func() {
+		err = errors.Join(err, shutdownTracing(context.WithoutCancel(ctx)))
+	}()
 
 	if *embedded {
 		stopNATS, err := startEmbeddedNATS()
@@ -110,14 +111,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	var charger payment.Charger = payment.LogCharger{Log: log}
 	if *paymentURL != "" {
 		charger = &payment.HTTPClient{BaseURL: *paymentURL, HTTP: &http.Client{
-			Timeout: 10 * time.Second,
-			// passes the trace on
-			Transport: otelhttp.NewTransport(http.DefaultTransport),
+			Timeout:   10 * time.Second,
+			Transport: otelhttp.NewTransport(http.DefaultTransport), // passes the trace on
 		}}
 	}
 	charger = payment.NewBreaker(charger, func(from, to gobreaker.State) {
-		log.Warn("payment circuit breaker",
-			"from", from.String(), "to", to.String())
+		log.Warn("payment circuit breaker", "from", from.String(), "to", to.String())
 	})
 	// --8<-- [end:charger]
 
@@ -142,45 +141,61 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	// --8<-- [start:run]
 	consumer := &natsbus.Consumer{
 		JS: js, Durable: "payments", Workers: *workers,
-		AckWait: 30 * time.Second, RetryDelay: 5 * time.Second, Log: log,
+		AckWait: 30 * time.Second, Log: log,
+		// Six tries over about three minutes, then the dead-letter stream.
+		MaxDeliver: 6,
+		Backoff: []time.Duration{time.Second, 5 * time.Second,
+			15 * time.Second, 30 * time.Second, 2 * time.Minute},
 	}
 	// The probe server and the consumer stop together: on SIGTERM, or when
 	// either of them fails.
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		return server.Run(ctx,
-			&http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}, ln,
-			server.Config{OnShutdown: probes.MarkDraining,
-				ShutdownTimeout: 5 * time.Second})
+		return server.Run(ctx, server.New(mux, log), ln, server.Config{
+			OnShutdown: probes.MarkDraining, ShutdownTimeout: 5 * time.Second,
+			Abort: abort,
+		})
 	})
 	g.Go(func() error { return consumer.Run(ctx, chargeOrder(charger, log)) })
-	log.Info("consuming order events",
-		"nats", *natsURL, "workers", *workers, "probes", ln.Addr().String())
+	log.Info("consuming order events", "nats", *natsURL, "workers", *workers, "probes", ln.Addr().String())
 	return g.Wait()
 	// --8<-- [end:run]
 }
 
 // --8<-- [start:handler]
+
 // chargeOrder is the worker's business logic: charge every new order once.
 func chargeOrder(charger payment.Charger, log *slog.Logger) natsbus.Handler {
 	return func(ctx context.Context, e order.Event) error {
 		if e.Type != order.EventCreated {
 			return nil // not ours: acknowledge and move on
 		}
+		switch {
+		case e.TotalCents < 0:
+			// The API refuses such orders; an event that still has one
+			// is corrupt. Never charge it: it ends as a dead letter.
+			return fmt.Errorf("order %s: negative total %d",
+				e.OrderID, e.TotalCents)
+		case e.TotalCents == 0:
+			return nil // free items: nothing to charge
+		}
 		err := charger.Charge(ctx, e.OrderID, e.TotalCents)
 		switch {
 		case errors.Is(err, payment.ErrDeclined):
 			// Retrying cannot change the answer; a person has to act.
-			log.WarnContext(ctx,
-				"payment declined", "order_id", e.OrderID, "err", err)
+			log.WarnContext(ctx, "payment declined", "order_id", e.OrderID, "err", err)
 			return nil
+		case errors.Is(err, payment.ErrUnavailable):
+			// The breaker is open: the provider's outage, not this
+			// event's fault. Wait for it without counting the attempt.
+			return fmt.Errorf("charge %s: %w: %w", e.OrderID,
+				natsbus.ErrRetryLater, err)
 		case err != nil:
-			// Includes ErrUnavailable from an open breaker: JetStream
-			// redelivers the event after the retry delay.
+			// JetStream redelivers the event after a backoff, and
+			// dead-letters it after MaxDeliver attempts.
 			return fmt.Errorf("charge %s: %w", e.OrderID, err)
 		}
-		log.InfoContext(ctx, "order charged",
-			"order_id", e.OrderID, "amount_cents", e.TotalCents)
+		log.InfoContext(ctx, "order charged", "order_id", e.OrderID, "amount_cents", e.TotalCents)
 		return nil
 	}
 }
@@ -188,6 +203,7 @@ func chargeOrder(charger payment.Charger, log *slog.Logger) natsbus.Handler {
 // --8<-- [end:handler]
 
 // --8<-- [start:embedded]
+
 // startEmbeddedNATS runs a NATS server with JetStream inside this process,
 // storing its data in a temporary folder that is removed on stop.
 func startEmbeddedNATS() (stop func(), err error) {
@@ -196,8 +212,7 @@ func startEmbeddedNATS() (stop func(), err error) {
 		return nil, err
 	}
 	ns, err := natsserver.NewServer(&natsserver.Options{
-		Host: "127.0.0.1", Port: 4222,
-		JetStream: true, StoreDir: dir, NoSigs: true,
+		Host: "127.0.0.1", Port: 4222, JetStream: true, StoreDir: dir, NoSigs: true,
 	})
 	if err != nil {
 		os.RemoveAll(dir)
@@ -207,8 +222,7 @@ func startEmbeddedNATS() (stop func(), err error) {
 	if !ns.ReadyForConnections(5 * time.Second) {
 		ns.Shutdown()
 		os.RemoveAll(dir)
-		return nil, errors.New(
-			"embedded NATS server did not start (is port 4222 taken?)")
+		return nil, errors.New("embedded NATS server did not start (is port 4222 taken?)")
 	}
 	return func() {
 		ns.Shutdown()

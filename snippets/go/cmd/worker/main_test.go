@@ -23,7 +23,8 @@ func TestWorkerExplainsWhenNATSIsUnreachable(t *testing.T) {
 	url := "nats://" + ln.Addr().String()
 	ln.Close()
 
-	err = run(t.Context(), []string{"-nats", url}, func(string) string { return "" }, &bytes.Buffer{})
+	noEnv := func(string) string { return "" }
+	err = run(t.Context(), nil, []string{"-nats", url}, noEnv, &bytes.Buffer{})
 
 	if err == nil || !strings.Contains(err.Error(), "cannot connect to NATS at "+url) || !strings.Contains(err.Error(), "-embedded") {
 		t.Errorf("err = %v, want a message naming the URL and suggesting -embedded", err)
@@ -44,6 +45,11 @@ func TestChargeOrder(t *testing.T) {
 		{"provider down: try again later", created, errors.New("502 Bad Gateway"), true, 1},
 		{"breaker open: try again later", created, payment.ErrUnavailable, true, 1},
 		{"other event types are ignored", order.Event{Type: "order.shipped"}, nil, false, 0},
+		{"a negative total is never charged", order.Event{ID: "ord-1/created",
+			Type: order.EventCreated, OrderID: "ord-1", TotalCents: -3000},
+			nil, true, 0},
+		{"a zero total needs no charge", order.Event{ID: "ord-1/created",
+			Type: order.EventCreated, OrderID: "ord-1"}, nil, false, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

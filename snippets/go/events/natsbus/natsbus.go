@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"example.com/orders/order"
@@ -23,7 +24,16 @@ import (
 // Stream is the JetStream stream that stores order events.
 const Stream = "ORDERS"
 
+// DeadLetterStream keeps the events that could not be handled, under
+// DeadLetterPrefix + their subject, with the reason in DeadLetterReason.
+const (
+	DeadLetterStream = "ORDERS_DEAD"
+	DeadLetterPrefix = "dead."
+	DeadLetterReason = "Dead-Letter-Reason"
+)
+
 // --8<-- [start:stream]
+
 // EnsureStream creates the stream, or updates it to this configuration.
 // Both services call it at startup, so it does not matter which starts first.
 func EnsureStream(ctx context.Context, js jetstream.JetStream) error {
@@ -38,21 +48,30 @@ func EnsureStream(ctx context.Context, js jetstream.JetStream) error {
 	if err != nil {
 		return fmt.Errorf("natsbus: stream %s: %w", Stream, err)
 	}
+	// Dead letters are kept longer: a person has to look at each one.
+	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:     DeadLetterStream,
+		Subjects: []string{DeadLetterPrefix + "order.>"},
+		Storage:  jetstream.FileStorage,
+		MaxAge:   30 * 24 * time.Hour,
+	})
+	if err != nil {
+		return fmt.Errorf("natsbus: stream %s: %w", DeadLetterStream, err)
+	}
 	return nil
 }
 
 // --8<-- [end:stream]
 
 // --8<-- [start:publish]
+
 // Publisher is an order.Publisher for JetStream.
 type Publisher struct {
 	js jetstream.JetStream
 }
 
 // NewPublisher returns a Publisher that publishes with js.
-func NewPublisher(js jetstream.JetStream) *Publisher {
-	return &Publisher{js: js}
-}
+func NewPublisher(js jetstream.JetStream) *Publisher { return &Publisher{js: js} }
 
 // ErrNotConnected is returned at once while the connection to NATS is down.
 var ErrNotConnected = errors.New("natsbus: not connected to NATS")
@@ -70,8 +89,7 @@ func (p *Publisher) Publish(ctx context.Context, e order.Event) error {
 		return err
 	}
 	// The event id as message id makes a retried publish harmless.
-	if _, err := p.js.Publish(ctx,
-		e.Type, data, jetstream.WithMsgID(e.ID)); err != nil {
+	if _, err := p.js.Publish(ctx, e.Type, data, jetstream.WithMsgID(e.ID)); err != nil {
 		return fmt.Errorf("natsbus: publish %s: %w", e.ID, err)
 	}
 	return nil
@@ -82,8 +100,15 @@ func (p *Publisher) Publish(ctx context.Context, e order.Event) error {
 var _ order.Publisher = (*Publisher)(nil)
 
 // Handler processes one event. A nil error acknowledges it; an error asks
-// JetStream to deliver it again later.
+// JetStream to deliver it again later, up to Consumer.MaxDeliver times,
+// after which the event is dead-lettered. An error that wraps
+// ErrRetryLater is retried without limit.
 type Handler func(ctx context.Context, e order.Event) error
+
+// ErrRetryLater marks a failure that is not the event's fault, such as a
+// dependency behind an open circuit breaker: the event waits for the
+// dependency instead of being counted towards the dead-letter limit.
+var ErrRetryLater = errors.New("natsbus: retry later")
 
 // Consumer reads events from a durable JetStream consumer.
 type Consumer struct {
@@ -96,21 +121,36 @@ type Consumer struct {
 	// AckWait is how long the server waits for an acknowledgement before it
 	// delivers an event again, e.g. after the worker crashed.
 	AckWait time.Duration
-	// RetryDelay is how long a failed event waits before it is redelivered.
-	RetryDelay time.Duration
-	Log        *slog.Logger
+	// MaxDeliver is how often an event is tried before it goes to the
+	// dead-letter stream (at least 1). Without a limit, an event that
+	// always fails is redelivered forever and takes a worker every time.
+	MaxDeliver int
+	// Backoff is the wait before each retry: Backoff[0] after the first
+	// failure, and so on; the last entry repeats.
+	Backoff []time.Duration
+	Log     *slog.Logger
+}
+
+// retryDelay is the wait after the nth failed delivery.
+func (c *Consumer) retryDelay(n int) time.Duration {
+	if len(c.Backoff) == 0 {
+		return 0
+	}
+	return c.Backoff[min(n, len(c.Backoff))-1]
 }
 
 // --8<-- [start:consume]
+
 // Run handles events until ctx is cancelled. It then stops taking new
 // events, lets the handlers in progress finish and acknowledge, and returns.
 func (c *Consumer) Run(ctx context.Context, handle Handler) error {
-	cons, err := c.JS.CreateOrUpdateConsumer(ctx,
-		Stream, jetstream.ConsumerConfig{
-			Durable:   c.Durable,
-			AckPolicy: jetstream.AckExplicitPolicy,
-			AckWait:   c.AckWait,
-		})
+	cons, err := c.JS.CreateOrUpdateConsumer(ctx, Stream, jetstream.ConsumerConfig{
+		Durable:   c.Durable,
+		AckPolicy: jetstream.AckExplicitPolicy,
+		AckWait:   c.AckWait,
+		// No MaxDeliver on the server: it would also stop events that
+		// only wait out an outage (ErrRetryLater). process counts instead.
+	})
 	if err != nil {
 		return fmt.Errorf("natsbus: consumer %s: %w", c.Durable, err)
 	}
@@ -127,25 +167,37 @@ func (c *Consumer) Run(ctx context.Context, handle Handler) error {
 	defer msgs.Stop()
 
 	// --8<-- [start:feed]
+	// On shutdown, stop pulling; Next then returns what is already
+	// buffered, and finally ErrMsgIteratorClosed.
+	stopDrain := context.AfterFunc(ctx, msgs.Drain)
+	defer stopDrain()
 	jobs := make(chan jetstream.Msg)
 	var fetchErr error
 	go func() {
 		defer close(jobs) // lets the pool finish once the last job is done
 		for {
-			msg, err := msgs.Next(jetstream.NextContext(ctx))
-			if errors.Is(err, jetstream.ErrNoHeartbeat) {
-				// A busy CPU or network: the iterator pulls again by itself.
-				c.Log.WarnContext(ctx,
-					"missed a heartbeat from NATS", "err", err)
+			msg, err := msgs.Next()
+			switch {
+			case errors.Is(err, jetstream.ErrNoHeartbeat):
+				// A busy CPU or network: the iterator pulls again itself.
+				c.Log.WarnContext(ctx, "missed a heartbeat from NATS",
+					"err", err)
 				continue
-			}
-			if err != nil {
+			case errors.Is(err, jetstream.ErrMsgIteratorClosed):
+				return
+			case err != nil:
 				if ctx.Err() == nil {
 					fetchErr = err
 				}
 				return
 			}
-			jobs <- msg // waits for a free worker: natural backpressure
+			select {
+			case jobs <- msg: // waits for a free worker: backpressure
+			case <-ctx.Done():
+				// Pulled but not started: hand it back now, so another
+				// worker gets it at once instead of after AckWait.
+				c.settle(ctx, msg.Nak())
+			}
 		}
 	}()
 
@@ -154,8 +206,7 @@ func (c *Consumer) Run(ctx context.Context, handle Handler) error {
 	err = workerpool.Run(context.WithoutCancel(ctx), c.Workers, jobs,
 		func(ctx context.Context, msg jetstream.Msg) error {
 			c.process(ctx, msg, handle)
-			// a failed event is redelivered, it must not stop the pool
-			return nil
+			return nil // a failed event is redelivered, it must not stop the pool
 		})
 	// --8<-- [end:feed]
 	return errors.Join(err, fetchErr)
@@ -164,28 +215,70 @@ func (c *Consumer) Run(ctx context.Context, handle Handler) error {
 // --8<-- [end:consume]
 
 // --8<-- [start:process]
-func (c *Consumer) process(ctx context.Context,
-	msg jetstream.Msg, handle Handler) {
+
+func (c *Consumer) process(ctx context.Context, msg jetstream.Msg,
+	handle Handler) {
 	var e order.Event
 	if err := json.Unmarshal(msg.Data(), &e); err != nil {
-		// Redelivering a message that can never be parsed would loop forever.
-		c.Log.ErrorContext(ctx,
-			"dropping malformed event", "subject", msg.Subject(), "err", err)
-		c.settle(ctx, msg.Term())
+		// It can never be parsed: retrying would only loop.
+		c.deadLetter(ctx, msg, "malformed event: "+err.Error())
 		return
 	}
-	if err := handle(ctx, e); err != nil {
-		c.Log.WarnContext(ctx,
-			"event failed, will retry", "event_id", e.ID, "err", err)
-		c.settle(ctx, msg.NakWithDelay(c.RetryDelay))
+	err := handle(ctx, e)
+	if err == nil {
+		// DoubleAck waits for the server to confirm, so a handled event is
+		// not delivered again because an acknowledgement was lost.
+		c.settle(ctx, msg.DoubleAck(ctx))
 		return
 	}
-	// DoubleAck waits for the server to confirm, so a handled event is not
-	// delivered again because an acknowledgement was lost on the way.
-	c.settle(ctx, msg.DoubleAck(ctx))
+	delivered := 1
+	if meta, metaErr := msg.Metadata(); metaErr == nil {
+		delivered = int(meta.NumDelivered)
+	}
+	if delivered >= c.MaxDeliver && !errors.Is(err, ErrRetryLater) {
+		c.deadLetter(ctx, msg, fmt.Sprintf("failed %d times, last: %v",
+			delivered, err))
+		return
+	}
+	c.Log.WarnContext(ctx, "event failed, will retry", "event_id", e.ID,
+		"delivery", delivered, "err", err)
+	c.settle(ctx, msg.NakWithDelay(c.retryDelay(delivered)))
 }
 
 // --8<-- [end:process]
+
+// --8<-- [start:dead-letter]
+
+// deadLetter parks msg in the dead-letter stream with the reason, and
+// takes it out of the consumer. Its headers go with it, so whatever they
+// carry (a trace, say) still leads back to where the event came from.
+func (c *Consumer) deadLetter(ctx context.Context, msg jetstream.Msg,
+	reason string) {
+	dead := nats.NewMsg(DeadLetterPrefix + msg.Subject())
+	dead.Data = msg.Data()
+	for k, v := range msg.Headers() {
+		dead.Header[k] = v
+	}
+	dead.Header.Set(DeadLetterReason, reason)
+	id := msg.Subject()
+	if meta, err := msg.Metadata(); err == nil {
+		id = fmt.Sprintf("%s/%d", meta.Stream, meta.Sequence.Stream)
+	}
+	// Publishing it twice (a retry, a redelivery) stores it once.
+	_, err := c.JS.PublishMsg(ctx, dead, jetstream.WithMsgID("dead/"+id))
+	if err != nil {
+		// Could not park it: better redelivered than lost.
+		c.Log.ErrorContext(ctx, "could not dead-letter event",
+			"reason", reason, "err", err)
+		c.settle(ctx, msg.NakWithDelay(c.retryDelay(len(c.Backoff))))
+		return
+	}
+	c.Log.ErrorContext(ctx, "event dead-lettered", "subject", dead.Subject,
+		"source", id, "reason", reason)
+	c.settle(ctx, msg.TermWithReason(reason))
+}
+
+// --8<-- [end:dead-letter]
 
 // settle logs a failed ack, nak or term. Nothing else can be done about it:
 // the server delivers the event again after AckWait.

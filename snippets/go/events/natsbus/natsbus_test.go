@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 )
 
 // --8<-- [start:server]
+
 // startJetStream runs a real NATS server with JetStream inside the test
 // process, on a free port and with its store in a temporary folder.
 func startJetStream(t *testing.T) jetstream.JetStream {
@@ -109,7 +111,7 @@ func (h *handled) handler(fail func(id string) bool) natsbus.Handler {
 
 func consumer(js jetstream.JetStream) *natsbus.Consumer {
 	return &natsbus.Consumer{
-		JS: js, Durable: "payments", Workers: 4,
+		JS: js, Durable: "payments", Workers: 4, MaxDeliver: 3,
 		AckWait: 30 * time.Second, Log: slog.New(slog.DiscardHandler),
 	}
 }
@@ -133,6 +135,7 @@ func runUntil(t *testing.T, c *natsbus.Consumer, h natsbus.Handler, done <-chan 
 }
 
 // --8<-- [start:redelivery-test]
+
 // Every third event fails on its first attempt. JetStream delivers those
 // again, and in the end every event has been handled: none is lost.
 func TestFailedEventsAreRedeliveredAndNoneIsLost(t *testing.T) {
@@ -216,3 +219,177 @@ func TestPublishFailsFastWhileDisconnected(t *testing.T) {
 		t.Errorf("err = %v, want ErrNotConnected", err)
 	}
 }
+
+// deadLetters returns the messages in the dead-letter stream.
+func deadLetters(t *testing.T, js jetstream.JetStream,
+	want int) []jetstream.Msg {
+	t.Helper()
+	cons, err := js.OrderedConsumer(t.Context(), natsbus.DeadLetterStream,
+		jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []jetstream.Msg
+	wait := 5 * time.Second
+	if want == 0 {
+		want, wait = 1, time.Second // to see that nothing arrives
+	}
+	for len(out) < want {
+		batch, err := cons.Fetch(want-len(out), jetstream.FetchMaxWait(wait))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for msg := range batch.Messages() {
+			out = append(out, msg)
+			n++
+		}
+		if n == 0 {
+			break
+		}
+	}
+	return out
+}
+
+// --8<-- [start:dead-letter-test]
+
+func TestEventThatAlwaysFailsIsDeadLetteredWithTheReason(t *testing.T) {
+	js := startJetStream(t)
+	publish(t, js, "ord-1")
+	var attempts atomic.Int64
+	parked := make(chan struct{})
+	c := consumer(js)
+	c.Backoff = []time.Duration{10 * time.Millisecond}
+	c.Log = slog.New(handlerFunc(func(r slog.Record) {
+		if r.Message == "event dead-lettered" {
+			close(parked)
+		}
+	}))
+
+	runUntil(t, c, func(context.Context, order.Event) error {
+		attempts.Add(1)
+		return errors.New("card number missing")
+	}, parked)
+
+	if n := attempts.Load(); n != 3 {
+		t.Errorf("tried %d times, want MaxDeliver = 3", n)
+	}
+	dead := deadLetters(t, js, 1)
+	if len(dead) != 1 {
+		t.Fatalf("%d dead letters, want 1", len(dead))
+	}
+	reason := dead[0].Headers().Get(natsbus.DeadLetterReason)
+	if dead[0].Subject() != "dead.order.created" ||
+		!strings.Contains(reason, "card number missing") {
+		t.Errorf("dead letter on %s with reason %q", dead[0].Subject(), reason)
+	}
+}
+
+// --8<-- [end:dead-letter-test]
+
+func TestMalformedEventIsDeadLetteredAtOnce(t *testing.T) {
+	js := startJetStream(t)
+	if _, err := js.Publish(t.Context(), "order.created",
+		[]byte("{not json")); err != nil {
+		t.Fatal(err)
+	}
+	parked := make(chan struct{})
+	c := consumer(js)
+	c.Log = slog.New(handlerFunc(func(r slog.Record) {
+		if r.Message == "event dead-lettered" {
+			close(parked)
+		}
+	}))
+	runUntil(t, c, func(context.Context, order.Event) error {
+		t.Error("the handler was called with a malformed event")
+		return nil
+	}, parked)
+
+	dead := deadLetters(t, js, 1)
+	if len(dead) != 1 || !strings.Contains(
+		dead[0].Headers().Get(natsbus.DeadLetterReason), "malformed") {
+		t.Errorf("dead letters %v, want the malformed event", dead)
+	}
+}
+
+func TestRetryLaterIsNotCountedTowardsTheLimit(t *testing.T) {
+	js := startJetStream(t)
+	publish(t, js, "ord-1")
+	c := consumer(js)
+	c.Backoff = []time.Duration{5 * time.Millisecond}
+	var attempts atomic.Int64
+	done := make(chan struct{})
+	runUntil(t, c, func(context.Context, order.Event) error {
+		if attempts.Add(1) <= 6 { // twice MaxDeliver: an outage
+			return fmt.Errorf("breaker open: %w", natsbus.ErrRetryLater)
+		}
+		close(done)
+		return nil
+	}, done)
+
+	if dead := deadLetters(t, js, 0); len(dead) != 0 {
+		t.Errorf("%d events dead-lettered during an outage", len(dead))
+	}
+}
+
+// --8<-- [start:drain-test]
+
+// Events already pulled when shutdown starts are handed back at once,
+// not left unacknowledged until AckWait (30 s here) runs out.
+func TestShutdownHandsBackWhatWasPulled(t *testing.T) {
+	js := startJetStream(t)
+	publish(t, js, ids(20)...)
+	c := consumer(js)
+	c.Workers = 2
+	started := make(chan struct{}, 20)
+	release := make(chan struct{})
+	ctx, cancel := context.WithCancel(t.Context())
+	result := make(chan error, 1)
+	go func() {
+		result <- c.Run(ctx, func(context.Context, order.Event) error {
+			started <- struct{}{}
+			<-release // two slow charges in progress at shutdown
+			return nil
+		})
+	}()
+	<-started
+	<-started
+	time.Sleep(200 * time.Millisecond) // the iterator has pulled more
+
+	cancel()
+	close(release)
+	if err := <-result; err != nil {
+		t.Fatal(err)
+	}
+
+	// The next worker gets every remaining event well within AckWait.
+	next := newHandled(18)
+	ctx, cancel = context.WithCancel(t.Context())
+	defer cancel()
+	go consumer(js).Run(ctx, next.handler(func(string) bool { return false }))
+	select {
+	case <-next.all:
+	case <-time.After(10 * time.Second):
+		next.mu.Lock()
+		defer next.mu.Unlock()
+		t.Errorf("after 10 s the next worker has %d of 18 events: the "+
+			"rest were left waiting for AckWait", len(next.done))
+	}
+}
+
+// --8<-- [end:drain-test]
+
+// handlerFunc is a slog.Handler that calls f for every record.
+type handlerFunc func(slog.Record)
+
+func (f handlerFunc) Enabled(context.Context, slog.Level) bool {
+	return true
+}
+
+func (f handlerFunc) Handle(_ context.Context, r slog.Record) error {
+	f(r)
+	return nil
+}
+
+func (f handlerFunc) WithAttrs([]slog.Attr) slog.Handler { return f }
+func (f handlerFunc) WithGroup(string) slog.Handler      { return f }
