@@ -16,7 +16,7 @@ UPDATED = {"sv": "Senast uppdaterad", "en": "Last updated"}
 REPORT = {"sv": "Rapportera ett problem med den här sidan", "en": "Report a problem with this page"}
 SECTION = {"sv": "Go", "en": "Go"}
 HOME = {"sv": "Startsida", "en": "Home"}
-LICENCE = {"sv": "Licens:", "en": "Licence:"}
+LICENCE = {"sv": "Licens:", "en": "License:"}
 
 
 def last_commit_date(path: str) -> str:
@@ -60,7 +60,7 @@ def test_report_a_problem_opens_an_issue_naming_the_page(page, served_site, lang
 
 
 @pytest.mark.parametrize("language", PREFIX)
-def test_footer_names_owner_and_licence(page, served_site, language):
+def test_footer_names_owner_and_license(page, served_site, language):
     url, _ = served_site
     page.goto(url + PREFIX[language])
     footer = page.locator(".md-copyright")

@@ -38,7 +38,8 @@ func NewHandler(store Store, log *slog.Logger) *Handler {
 // Since Go 1.22 a ServeMux pattern holds the method and path wildcards, so
 // no router library is needed. Middleware applied per route runs after the
 // mux has matched, so it can read the route from r.Pattern.
-func (h *Handler) Register(mux *http.ServeMux, middleware ...func(http.Handler) http.Handler) {
+func (h *Handler) Register(mux *http.ServeMux,
+	middleware ...func(http.Handler) http.Handler) {
 	routes := map[string]http.HandlerFunc{
 		"POST /orders":     h.create,
 		"GET /orders/{id}": h.get,

@@ -161,7 +161,9 @@ func run(ctx context.Context, abort <-chan struct{},
 	// every few seconds: they would drown the logs and dilute the SLO.
 	api.Register(mux,
 		logging.Middleware(log),
-		func(h http.Handler) http.Handler { return otelhttp.NewHandler(h, "orders") },
+		func(h http.Handler) http.Handler {
+			return otelhttp.NewHandler(h, "orders")
+		},
 		red.Middleware,
 	)
 	probes.Register(mux)
@@ -238,7 +240,8 @@ func openStore(ctx context.Context, url string, log *slog.Logger) (
 // startup finishes what must happen once before the service can take
 // orders: the event stream must exist. Until then /startupz and /readyz
 // answer 503.
-func startup(ctx context.Context, js jetstream.JetStream, probes *health.Health, log *slog.Logger) {
+func startup(ctx context.Context, js jetstream.JetStream,
+	probes *health.Health, log *slog.Logger) {
 	for {
 		attempt, cancel := context.WithTimeout(ctx, 2*time.Second)
 		err := natsbus.EnsureStream(attempt, js)

@@ -111,12 +111,14 @@ func run(ctx context.Context, abort <-chan struct{}, args []string,
 	var charger payment.Charger = payment.LogCharger{Log: log}
 	if *paymentURL != "" {
 		charger = &payment.HTTPClient{BaseURL: *paymentURL, HTTP: &http.Client{
-			Timeout:   10 * time.Second,
-			Transport: otelhttp.NewTransport(http.DefaultTransport), // passes the trace on
+			Timeout: 10 * time.Second,
+			// otelhttp passes the trace on to the provider.
+			Transport: otelhttp.NewTransport(http.DefaultTransport),
 		}}
 	}
 	charger = payment.NewBreaker(charger, func(from, to gobreaker.State) {
-		log.Warn("payment circuit breaker", "from", from.String(), "to", to.String())
+		log.Warn("payment circuit breaker",
+			"from", from.String(), "to", to.String())
 	})
 	// --8<-- [end:charger]
 
@@ -157,7 +159,8 @@ func run(ctx context.Context, abort <-chan struct{}, args []string,
 		})
 	})
 	g.Go(func() error { return consumer.Run(ctx, chargeOrder(charger, log)) })
-	log.Info("consuming order events", "nats", *natsURL, "workers", *workers, "probes", ln.Addr().String())
+	log.Info("consuming order events", "nats", *natsURL,
+		"workers", *workers, "probes", ln.Addr().String())
 	return g.Wait()
 	// --8<-- [end:run]
 }
@@ -183,7 +186,8 @@ func chargeOrder(charger payment.Charger, log *slog.Logger) natsbus.Handler {
 		switch {
 		case errors.Is(err, payment.ErrDeclined):
 			// Retrying cannot change the answer; a person has to act.
-			log.WarnContext(ctx, "payment declined", "order_id", e.OrderID, "err", err)
+			log.WarnContext(ctx, "payment declined",
+				"order_id", e.OrderID, "err", err)
 			return nil
 		case errors.Is(err, payment.ErrUnavailable):
 			// The breaker is open: the provider's outage, not this
@@ -195,7 +199,8 @@ func chargeOrder(charger payment.Charger, log *slog.Logger) natsbus.Handler {
 			// dead-letters it after MaxDeliver attempts.
 			return fmt.Errorf("charge %s: %w", e.OrderID, err)
 		}
-		log.InfoContext(ctx, "order charged", "order_id", e.OrderID, "amount_cents", e.TotalCents)
+		log.InfoContext(ctx, "order charged",
+			"order_id", e.OrderID, "amount_cents", e.TotalCents)
 		return nil
 	}
 }
@@ -212,7 +217,8 @@ func startEmbeddedNATS() (stop func(), err error) {
 		return nil, err
 	}
 	ns, err := natsserver.NewServer(&natsserver.Options{
-		Host: "127.0.0.1", Port: 4222, JetStream: true, StoreDir: dir, NoSigs: true,
+		Host: "127.0.0.1", Port: 4222,
+		JetStream: true, StoreDir: dir, NoSigs: true,
 	})
 	if err != nil {
 		os.RemoveAll(dir)
@@ -222,7 +228,8 @@ func startEmbeddedNATS() (stop func(), err error) {
 	if !ns.ReadyForConnections(5 * time.Second) {
 		ns.Shutdown()
 		os.RemoveAll(dir)
-		return nil, errors.New("embedded NATS server did not start (is port 4222 taken?)")
+		return nil, errors.New(
+			"embedded NATS server did not start (is port 4222 taken?)")
 	}
 	return func() {
 		ns.Shutdown()

@@ -34,7 +34,10 @@ type Producer struct {
 // NewProducer connects to the given brokers. franz-go's defaults are the safe
 // ones: an idempotent producer that waits for all in-sync replicas.
 func NewProducer(brokers ...string) (*Producer, error) {
-	client, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic(Topic))
+	client, err := kgo.NewClient(
+		kgo.SeedBrokers(brokers...),
+		kgo.DefaultProduceTopic(Topic),
+	)
 	if err != nil {
 		return nil, fmt.Errorf("kafkabus: %w", err)
 	}
@@ -136,9 +139,12 @@ func (c *Consumer) Run(ctx context.Context, handle Handler) error {
 		kgo.SeedBrokers(c.Brokers...),
 		kgo.ConsumerGroup(c.Group),
 		kgo.ConsumeTopics(Topic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), // a new group reads from the start
-		kgo.DisableAutoCommit(),                           // commit after handling, not on a timer
-		kgo.BlockRebalanceOnPoll(),                        // keep our partitions until we have committed
+		// A new group reads from the start.
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		// Commit after handling, not on a timer.
+		kgo.DisableAutoCommit(),
+		// Keep our partitions until we have committed.
+		kgo.BlockRebalanceOnPoll(),
 		kgo.RebalanceTimeout(c.RebalanceTimeout),
 	)
 	if err != nil {

@@ -71,7 +71,9 @@ type Publisher struct {
 }
 
 // NewPublisher returns a Publisher that publishes with js.
-func NewPublisher(js jetstream.JetStream) *Publisher { return &Publisher{js: js} }
+func NewPublisher(js jetstream.JetStream) *Publisher {
+	return &Publisher{js: js}
+}
 
 // ErrNotConnected is returned at once while the connection to NATS is down.
 var ErrNotConnected = errors.New("natsbus: not connected to NATS")
@@ -89,7 +91,8 @@ func (p *Publisher) Publish(ctx context.Context, e order.Event) error {
 		return err
 	}
 	// The event id as message id makes a retried publish harmless.
-	if _, err := p.js.Publish(ctx, e.Type, data, jetstream.WithMsgID(e.ID)); err != nil {
+	_, err = p.js.Publish(ctx, e.Type, data, jetstream.WithMsgID(e.ID))
+	if err != nil {
 		return fmt.Errorf("natsbus: publish %s: %w", e.ID, err)
 	}
 	return nil
@@ -144,13 +147,14 @@ func (c *Consumer) retryDelay(n int) time.Duration {
 // Run handles events until ctx is cancelled. It then stops taking new
 // events, lets the handlers in progress finish and acknowledge, and returns.
 func (c *Consumer) Run(ctx context.Context, handle Handler) error {
-	cons, err := c.JS.CreateOrUpdateConsumer(ctx, Stream, jetstream.ConsumerConfig{
+	cfg := jetstream.ConsumerConfig{
 		Durable:   c.Durable,
 		AckPolicy: jetstream.AckExplicitPolicy,
 		AckWait:   c.AckWait,
 		// No MaxDeliver on the server: it would also stop events that
 		// only wait out an outage (ErrRetryLater). process counts instead.
-	})
+	}
+	cons, err := c.JS.CreateOrUpdateConsumer(ctx, Stream, cfg)
 	if err != nil {
 		return fmt.Errorf("natsbus: consumer %s: %w", c.Durable, err)
 	}
@@ -206,7 +210,8 @@ func (c *Consumer) Run(ctx context.Context, handle Handler) error {
 	err = workerpool.Run(context.WithoutCancel(ctx), c.Workers, jobs,
 		func(ctx context.Context, msg jetstream.Msg) error {
 			c.process(ctx, msg, handle)
-			return nil // a failed event is redelivered, it must not stop the pool
+			// A failed event is redelivered; it must not stop the pool.
+			return nil
 		})
 	// --8<-- [end:feed]
 	return errors.Join(err, fetchErr)
