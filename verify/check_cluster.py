@@ -151,7 +151,7 @@ def prove_helm(unit: Unit) -> tuple[list[str], dict[str, str]]:
                     objects = [o for _, o in kube.documents(manifests)]
                     found = _environment(cluster, namespace, objects, f"helm install --values {values}",
                                          newest and namespace == BEHAVIOUR_NAMESPACE)
-                    outputs.update({f"{key} helm": text for key, text in found.items()})
+                    outputs.update(found)
                 finally:
                     helm.uninstall(namespace)
             promotion = [v for v in PROMOTION if v in values_files]
@@ -184,7 +184,8 @@ class _Helm:
                   "--timeout", "120s", *self._values(values))
 
     def uninstall(self, namespace: str) -> None:
-        self._run("uninstall", RELEASE, "--namespace", namespace, "--wait", "--ignore-not-found")
+        self._run("uninstall", RELEASE, "--namespace", namespace, "--wait", "--cascade", "foreground",
+                  "--ignore-not-found")
         kube.wait_for_no_pods(self.cluster, namespace)
 
     def promote(self, chain: list[str], namespace: str, record: bool) -> dict[str, str]:
