@@ -16,7 +16,7 @@ TOOLS := $(addprefix $(TOOLS_BIN)/,$(GO_TOOLS) promtool shellcheck)
 # kwok's simulated nodes.
 KUBE_COMMANDS := kube-apiserver kube-controller-manager kube-scheduler
 CONTROL_PLANE := $(addprefix $(TOOLS_BIN)/,$(KUBE_COMMANDS) kubectl \
-  $(addsuffix -1.36,$(KUBE_COMMANDS)) etcd kwok)
+  $(addsuffix -1.36,$(KUBE_COMMANDS)) etcd kwok) .tools/flux-crds.downloaded
 
 export NO_MKDOCS_2_WARNING := 1
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
@@ -100,6 +100,12 @@ $(addprefix $(TOOLS_BIN)/,$(addsuffix -1.36,$(KUBE_COMMANDS))) &: tools/kubernet
 $(TOOLS_BIN)/etcd: tools/etcd/go.mod tools/etcd/go.sum
 	cd tools/etcd && go build -trimpath -ldflags "-s -w" -o $(CURDIR)/$@ go.etcd.io/etcd/server/v3
 	@touch $@
+
+# Flux's CRDs are in its controllers' module zips (config/crd/bases/), checked
+# against tools/flux-crds/go.sum; verify/check_cluster.py reads them from the module cache.
+.tools/flux-crds.downloaded: tools/flux-crds/go.mod tools/flux-crds/go.sum
+	cd tools/flux-crds && go mod download github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller
+	@mkdir -p $(@D) && touch $@
 
 # promtool has replace directives and does not `go install`; Debian's prometheus
 # package ships it. Only the promtool binary is taken, the server is not installed.

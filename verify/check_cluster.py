@@ -11,8 +11,10 @@ what it applied afterwards.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from pathlib import Path
 
 import yaml
 
@@ -229,3 +231,54 @@ def _environment(cluster: Cluster, namespace: str, objects: list[dict], what: st
     outputs["kubectl:eviction"] = behaviour.eviction_takes_one_pod_at_a_time(cluster, namespace, api)
     outputs["kubectl:quota"] = behaviour.quota_fits_the_maximum(cluster, namespace, objects)
     return outputs
+
+
+# --- Flux ---------------------------------------------------------------------------
+
+FLUX_GROUP = ".toolkit.fluxcd.io/"
+FLUX_CRD_MODULES = ("github.com/fluxcd/source-controller", "github.com/fluxcd/kustomize-controller")
+
+
+def prove_flux(unit: Unit) -> list[str]:
+    """Flux objects in the unit's folder, server-side dry-run against Flux's
+    own CRDs (from the module zips pinned in tools/flux-crds)."""
+    files = sorted(p for p in unit.dir.rglob("*.yaml") if FLUX_GROUP in p.read_text())
+    if not files or not has_platform():
+        return []
+    manifests, sources = "", {}
+    for path in files:
+        text = path.read_text()
+        manifests += text + "\n---\n"
+        sources.update({kube.object_name(obj): rel(path) for _, obj in kube.documents(text)})
+    namespaces = {obj["metadata"].get("namespace") for _, obj in kube.documents(manifests)} - {None}
+    for version in KUBERNETES_VERSIONS:
+        cluster = clusters.get(version)
+        with cluster.lock:
+            _install_flux_crds(cluster)
+            for namespace in sorted(namespaces):
+                if cluster.kubectl_result("get", "namespace", namespace).returncode != 0:
+                    cluster.kubectl("create", "namespace", namespace)
+            kube.server_side_dry_run(cluster, manifests, sources, None, f"Flux objects of {unit.path}")
+    return checks("server-side dry-run against Flux's CRDs")
+
+
+def _install_flux_crds(cluster: Cluster) -> None:
+    if cluster.flux_crds:
+        return
+    crds = []
+    for module in FLUX_CRD_MODULES:
+        folder = Path(_module_dir(module)) / "config" / "crd" / "bases"
+        crds += sorted(folder.glob("*.yaml"))
+    if not crds:
+        raise CheckFailed("Flux CRDs", "no CRDs found in the Flux modules of tools/flux-crds: run `make setup`")
+    cluster.kubectl("apply", "--server-side", f"--field-manager={kube.FIELD_MANAGER}",
+                    *[arg for crd in crds for arg in ("-f", str(crd))])
+    cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s",
+                    *[arg for crd in crds for arg in ("-f", str(crd))])
+    cluster.flux_crds = True
+
+
+def _module_dir(module: str) -> str:
+    """Where the module zip is unpacked; go verifies it against tools/flux-crds/go.sum."""
+    out = run(["go", "mod", "download", "-json", module], cwd=ROOT / "tools" / "flux-crds")
+    return json.loads(out)["Dir"]

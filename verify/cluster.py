@@ -83,6 +83,7 @@ class Cluster:
     token: str = field(default_factory=lambda: secrets.token_hex(16))
     lock: threading.Lock = field(default_factory=threading.Lock)  # one unit at a time
     started_in: float = 0.0
+    flux_crds: bool = False  # installed by check_cluster.prove_flux, once
 
     @property
     def kubeconfig(self) -> Path:

@@ -19,7 +19,7 @@ CONTROL_PLANE_MODULES = ("kubernetes", "kubernetes-1.36", "etcd", "kwok")
 # decide whether they are admitted.
 PLATFORM = ROOT / "snippets" / "kustomize" / "platform"
 _TOOL_MODULES = {  # kind -> tools/<name> modules whose pins affect its verdict
-    "go": ("staticcheck",),
+    "go": ("staticcheck", "flux-crds", *CONTROL_PLANE_MODULES),
     "helm": ("helm", "kube-score", "helm-unittest", *CONTROL_PLANE_MODULES),
     "kustomize": ("kustomize", "kube-score", *CONTROL_PLANE_MODULES),
     "prometheus": (),
