@@ -226,7 +226,7 @@ class Cluster:
         """The platform goes first, for real: namespaces with Pod Security,
         LimitRanges, quotas, PriorityClasses (snippets/kustomize/platform)."""
         manifests = run([str(TOOLS_BIN / "kustomize"), "build", str(PLATFORM)])
-        self.kubectl("apply", "--server-side", "-f", "-", input=manifests)
+        self.kubectl("apply", "--server-side", "--field-manager=verify", "-f", "-", input=manifests)
         namespaces = [o["metadata"]["name"] for o in _objects(manifests) if o["kind"] == "Namespace"]
         for ns in namespaces:
             for name, data in PLATFORM_SECRETS.items():

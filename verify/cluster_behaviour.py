@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import subprocess
+import threading
 import time
 from collections import Counter
 
@@ -93,42 +94,68 @@ def rollout_keeps_ready_pods(cluster: Cluster, namespace: str, name: str, what: 
     deployment = _deployment(cluster, namespace, name)
     selector = _selector(deployment)
     before = sum(_serving(p) for p in _pods(cluster, namespace, selector))
-    watch = subprocess.Popen(
-        [str(binary("kubectl")), "--kubeconfig", str(cluster.kubeconfig), "get", "pods", "-n", namespace,
-         "-l", selector, "--watch", "--output-watch-events", "-o", "json"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
+    watch = _PodWatch(cluster, namespace, selector)
     try:
-        time.sleep(0.5)  # the watch lists the current pods first
+        watch.wait_for(lambda serving: sum(serving.values()) == before)  # the initial listing
+        listed = len(watch.counts)
         container = deployment["spec"]["template"]["spec"]["containers"][0]
         cluster.kubectl("set", "image", f"deployment/{name}", "-n", namespace,
                         f"{container['name']}={container['image']}-next")
         cluster.kubectl("rollout", "status", f"deployment/{name}", "-n", namespace, "--timeout=90s")
-        time.sleep(0.5)
+        final = {p["metadata"]["name"] for p in _pods(cluster, namespace, selector) if _serving(p)}
+        # The watch may trail the rollout: read on until it has seen the end.
+        watch.wait_for(lambda serving: {pod for pod, up in serving.items() if up} == final)
     finally:
-        watch.terminate()
-    out, _ = watch.communicate()
-    serving, lowest, trace = {}, before, []
-    decoder, text, index = json.JSONDecoder(), out, 0
-    while index < len(text):
-        while index < len(text) and text[index].isspace():
-            index += 1
-        if index >= len(text):
-            break
-        event, index = decoder.raw_decode(text, index)
-        pod = event["object"]
-        serving[pod["metadata"]["name"]] = event["type"] != "DELETED" and _serving(pod)
-        count = sum(serving.values())
-        if len(serving) >= before:  # past the initial listing
-            lowest = min(lowest, count)
-            if not trace or trace[-1] != count:
-                trace.append(count)
-    if lowest < before:
+        watch.stop()
+    counts = watch.counts[listed - 1:]
+    lowest = min(counts)
+    if lowest < before or len(counts) < 2:
         raise CheckFailed(f"rollout of deployment/{name} in {namespace} ({what})",
-                          f"serving pods dropped from {before} to {lowest} during the rollout: {trace}")
+                          f"serving pods dropped from {before} to {lowest} during the rollout: {counts}")
+    trace = [count for i, count in enumerate(counts) if i == 0 or count != counts[i - 1]]
     return (f"# serving pods of deployment/{name}, watched through the rollout of a new image\n"
             f"{' → '.join(map(str, trace))}  (never below {before})\n"
             + shown(cluster, "rollout", "history", f"deployment/{name}", "-n", namespace))
+
+
+class _PodWatch:
+    """`kubectl get pods --watch`: after every event, how many pods serve."""
+
+    def __init__(self, cluster: Cluster, namespace: str, selector: str):
+        self.process = subprocess.Popen(
+            [str(binary("kubectl")), "--kubeconfig", str(cluster.kubeconfig), "get", "pods", "-n", namespace,
+             "-l", selector, "--watch", "--output-watch-events", "-o", "json"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        self.serving: dict[str, bool] = {}
+        self.counts: list[int] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        decoder, buffer = json.JSONDecoder(), ""
+        for line in self.process.stdout:
+            buffer += line
+            try:
+                event, end = decoder.raw_decode(buffer.lstrip())
+            except json.JSONDecodeError:
+                continue  # an object spans many lines
+            buffer = buffer.lstrip()[end:]
+            pod = event["object"]
+            with self._changed:
+                self.serving[pod["metadata"]["name"]] = event["type"] != "DELETED" and _serving(pod)
+                self.counts.append(sum(self.serving.values()))
+                self._changed.notify_all()
+
+    def wait_for(self, condition, timeout: float = 30) -> None:
+        with self._changed:
+            if not self._changed.wait_for(lambda: condition(self.serving), timeout):
+                raise CheckFailed("kubectl get pods --watch", f"the watch did not see the expected pods: {self.serving}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait()
 
 
 def budgets_allow_a_drain(cluster: Cluster, namespace: str, names: list[str]) -> None:
@@ -168,7 +195,7 @@ def eviction_takes_one_pod_at_a_time(cluster: Cluster, namespace: str, name: str
                               "the Eviction API granted it: the PodDisruptionBudget does not hold "
                               f"drains to one pod at a time ({second.stderr.strip()})")
         command = (f"$ kubectl create --raw /api/v1/namespaces/{namespace}/pods/{pods[1]}/eviction "
-                   "-f eviction.json")
+                   "-f -  # a policy/v1 Eviction, every node cordoned")
         return f"{command}\n{second.stderr.strip()}"
     finally:
         for node in nodes:
@@ -236,7 +263,7 @@ def _one_pod_too_many(cluster: Cluster, namespace: str) -> str:
         raise CheckFailed(f"ResourceQuota/{quota['metadata']['name']} in {namespace}",
                           f"a pod asking for {left + 1}m CPU more than is left was not refused: "
                           f"{(result.stdout + result.stderr).strip()}")
-    return (f"$ kubectl create --dry-run=server -f one-pod-too-many.yaml  # requests.cpu: {left + 1}m\n"
+    return (f"$ kubectl create --dry-run=server -n {namespace} -f -  # a pod requesting {left + 1}m CPU\n"
             + result.stderr.strip())
 
 
@@ -259,9 +286,11 @@ def limit_range_defaults(cluster: Cluster, namespace: str) -> str:
     }
     created = json.loads(cluster.kubectl("create", "--dry-run=server", "-o", "json", "-f", "-", input=json.dumps(pod)))
     resources = created["spec"]["containers"][0]["resources"]
+    jsonpath = "jsonpath={.spec.containers[0].resources}"
+    answer = cluster.kubectl("create", "--dry-run=server", "-o", jsonpath, "-f", "-", input=json.dumps(pod))
     expected = {"requests": limits.get("defaultRequest", {}), "limits": limits.get("default", {})}
     if resources != expected:
         raise CheckFailed(f"LimitRange/{limit_range['metadata']['name']} in {namespace}",
                           f"a container without resources got {resources}, expected {expected}")
-    return ("$ kubectl create --dry-run=server -f no-resources.yaml "
-            "-o jsonpath='{.spec.containers[0].resources}'\n" + json.dumps(resources, indent=2))
+    return (f"$ kubectl create --dry-run=server -n {namespace} -o '{jsonpath}' -f -"
+            "  # a pod whose container declares no resources\n" + answer.strip())
