@@ -98,6 +98,10 @@ def prove_kustomize(unit: Unit, manifests: str) -> tuple[list[str], dict[str, st
     return done + ([BEHAVIOUR_CHECKS] if behaved else []), outputs
 
 
+# Transformers that touch every object and never explain a refusal.
+_BOOKKEEPING_TRANSFORMERS = {"NamespaceTransformer", "LabelTransformer"}
+
+
 def kustomize_origins(unit: Unit) -> dict[str, str]:
     """Object -> the file it came from, and the patches that changed it
     (Kustomize's buildMetadata, in a throwaway kustomization around the unit)."""
@@ -115,10 +119,15 @@ def kustomize_origins(unit: Unit) -> dict[str, str]:
             origin = yaml.safe_load(annotations.get("config.kubernetes.io/origin") or "{}") or {}
             where = origin.get("path") or origin.get("configuredIn")
             text = rel((wrapper / where).resolve()) if where else "(generated)"
-            patches = yaml.safe_load(annotations.get("alpha.config.kubernetes.io/transformations") or "[]") or []
-            patched = [rel((wrapper / p["path"]).resolve()) for p in patches if p.get("path")]
-            if patched:
-                text += ", patched by " + ", ".join(patched)
+            steps = yaml.safe_load(annotations.get("alpha.config.kubernetes.io/transformations") or "[]") or []
+            changed: dict[str, list[str]] = {}
+            for step in steps:
+                kind = (step.get("configuredBy") or {}).get("kind", "")
+                if kind not in _BOOKKEEPING_TRANSFORMERS and step.get("configuredIn"):
+                    where_set = rel((wrapper / step["configuredIn"]).resolve())
+                    changed.setdefault(where_set, []).append(kind)
+            for where_set, kinds in changed.items():
+                text += f", through {where_set} ({', '.join(dict.fromkeys(kinds))})"
             sources[kube.object_name(obj)] = text
         return sources
     finally:
