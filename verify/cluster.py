@@ -351,25 +351,36 @@ _guard = threading.Lock()
 
 
 def get(version: str) -> Cluster:
-    """The running cluster of this Kubernetes version, started on first use."""
+    """The running cluster of this Kubernetes version. The first call starts
+    one for every supported version side by side: every unit needs them all."""
     minor = _minor(version)
     with _guard:
+        if minor not in _clusters and minor not in _failed:
+            _install_stoppers()
+            wanted = [m for m in dict.fromkeys([minor, *map(_minor, KUBERNETES_VERSIONS)])
+                      if m not in _clusters and m not in _failed]
+            for m in wanted:
+                _clusters[m] = Cluster(m, CLUSTERS / f"{m}-{os.getpid()}")
+            threads = [threading.Thread(target=_start, args=(m,)) for m in wanted]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
         if minor in _failed:
             raise ClusterError(_failed[minor])
-        if minor not in _clusters:
-            cluster = Cluster(minor, CLUSTERS / f"{minor}-{os.getpid()}")
-            _install_stoppers()
-            _clusters[minor] = cluster
-            try:
-                cluster.start()
-            except (ClusterError, CheckFailed, subprocess.CalledProcessError) as error:
-                cluster.stop()
-                del _clusters[minor]
-                message = str(error) if isinstance(error, ClusterError) else f"{error}: {getattr(error, 'output', '')}"
-                _failed[minor] = f"the Kubernetes {minor} control plane did not start: {message}"
-                raise ClusterError(_failed[minor]) from None
-            _start_times[minor] = cluster.started_in
         return _clusters[minor]
+
+
+def _start(minor: str) -> None:
+    cluster = _clusters[minor]
+    try:
+        cluster.start()
+        _start_times[minor] = cluster.started_in
+    except (ClusterError, CheckFailed, subprocess.CalledProcessError, OSError) as error:
+        cluster.stop()
+        del _clusters[minor]
+        message = str(error) if isinstance(error, ClusterError) else f"{error}: {getattr(error, 'output', '')}"
+        _failed[minor] = f"the Kubernetes {minor} control plane did not start: {message}"
 
 
 def started() -> dict[str, float]:
