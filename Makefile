@@ -11,6 +11,12 @@ PY := $(VENV)/bin/python
 TOOLS_BIN := .tools/bin
 GO_TOOLS := helm kustomize staticcheck kube-score helm-unittest actionlint sops age
 TOOLS := $(addprefix $(TOOLS_BIN)/,$(GO_TOOLS) promtool shellcheck)
+# The control plane the manifests are applied to (verify/cluster.py): the
+# newest supported Kubernetes minor, the older one (suffix -1.36), etcd and
+# kwok's simulated nodes.
+KUBE_COMMANDS := kube-apiserver kube-controller-manager kube-scheduler
+CONTROL_PLANE := $(addprefix $(TOOLS_BIN)/,$(KUBE_COMMANDS) kubectl \
+  $(addsuffix -1.36,$(KUBE_COMMANDS)) etcd kwok) .tools/flux-crds.downloaded
 
 export NO_MKDOCS_2_WARNING := 1
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
@@ -22,7 +28,7 @@ CHROMIUM := /usr/bin/chromium
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed $(TOOLS) node_modules/.installed $(CHROMIUM) postgresql ## Install Python packages, tools, front-end packages and Chromium
+setup: $(VENV)/.installed $(TOOLS) $(CONTROL_PLANE) node_modules/.installed $(CHROMIUM) postgresql ## Install Python packages, tools, the control plane, front-end packages, Chromium and PostgreSQL
 
 serve: setup ## Serve the site with live reload on http://127.0.0.1:8000
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
@@ -79,6 +85,27 @@ $(TOOLS_BIN)/%: tools/%/go.mod tools/%/go.sum
 	@command -v go >/dev/null || { echo "error: go not found. Install Go 1.26 from the Go downloads page or your package manager." >&2; exit 1; }
 	cd tools/$* && GOBIN=$(CURDIR)/$(TOOLS_BIN) go install tool
 	@touch $@
+
+# Kubernetes' commands need version ldflags (tools/build-control-plane.sh),
+# which the generic rule does not pass; the script is a prerequisite because
+# it holds the flags. One grouped rule per module: one build for all of them.
+$(addprefix $(TOOLS_BIN)/,$(KUBE_COMMANDS) kubectl) &: tools/kubernetes/go.mod tools/kubernetes/go.sum tools/build-control-plane.sh
+	tools/build-control-plane.sh kubernetes $(TOOLS_BIN) "" $(KUBE_COMMANDS) kubectl
+
+$(addprefix $(TOOLS_BIN)/,$(addsuffix -1.36,$(KUBE_COMMANDS))) &: tools/kubernetes-1.36/go.mod tools/kubernetes-1.36/go.sum tools/build-control-plane.sh
+	tools/build-control-plane.sh kubernetes-1.36 $(TOOLS_BIN) -1.36 $(KUBE_COMMANDS)
+
+# etcd's main is the root package of server/v3: go install would name it "v3"
+# and its go.mod's relative replaces refuse `go install ...@version`.
+$(TOOLS_BIN)/etcd: tools/etcd/go.mod tools/etcd/go.sum
+	cd tools/etcd && go build -trimpath -ldflags "-s -w" -o $(CURDIR)/$@ go.etcd.io/etcd/server/v3
+	@touch $@
+
+# Flux's CRDs are in its controllers' module zips (config/crd/bases/), checked
+# against tools/flux-crds/go.sum; verify/check_cluster.py reads them from the module cache.
+.tools/flux-crds.downloaded: tools/flux-crds/go.mod tools/flux-crds/go.sum
+	cd tools/flux-crds && go mod download github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller
+	@mkdir -p $(@D) && touch $@
 
 # promtool has replace directives and does not `go install`; Debian's prometheus
 # package ships it. Only the promtool binary is taken, the server is not installed.

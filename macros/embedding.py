@@ -19,6 +19,7 @@ from verify.units import Unit, UnitError, go_module_root, unit_for
 from . import blocks
 from .go_examples import ExampleError, example_output
 from .manifests import ManifestError, select
+from .messages import text
 from .regions import RegionError, excerpt
 
 LANGUAGE_OF_SUFFIX = {".go": "go", ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".tpl": "go-text-template",
@@ -99,6 +100,30 @@ class Embedder:
         code = blocks.fenced(output, "text", title)
         return blocks.block(code, self._status(unit, call, link=self._link(package), about=self.about("output"),
                                                verdict="output_checked"))
+
+    def kubectl_output(self, unit: str, output: str, **unknown) -> str:
+        """Show what kubectl printed on the control plane during the
+        verification run of a chart or overlay (verify/check_cluster.py):
+        recorded, never written by hand."""
+        call = _describe("kubectl_output", unit, output, **unknown)
+        self._reject(call, unknown)
+        found = self._unit(unit, call)
+        if found.kind not in ("helm", "kustomize"):
+            self._fail(call, f"snippets/{unit} is a {found.kind} unit; only charts and overlays run on the cluster")
+        record = self._record(found)
+        key = f"kubectl:{output}"
+        if record is None:
+            if self.strict:
+                self._fail_unverified(found, call)
+            code = blocks.fenced(text(self.language, "recorded_by_verify"), "text", f"make verify: {unit}")
+            return blocks.block(code, blocks.status(self.language, None, None))
+        if key not in record.outputs:
+            recorded = sorted(k.removeprefix("kubectl:") for k in record.outputs if k.startswith("kubectl:"))
+            self._fail(call, f"the verification run of {found.key} records no kubectl output {output!r} "
+                             f"(it has: {', '.join(recorded) or 'none'})")
+        title = f"{text(self.language, 'output_of')} make verify: {unit}"
+        code = blocks.fenced(record.outputs[key], "text", title)
+        return blocks.block(code, blocks.status(self.language, record, self._link(unit)))
 
     def illustrative(self, caller=None) -> str:
         """Wrap a block that no tool proves; the reader is told so."""

@@ -69,6 +69,10 @@ BAD_CALLS = {
     "unknown option": ('snippet("fixture-go/greet/greet.go", colour="red")', "unknown option(s) colour"),
     "missing example": ('go_example("fixture-go/greet", "ExampleNope")', "func ExampleNope() not found"),
     "missing object": ('kustomize_build("fixture-kustomize/base", kind="Secret")', "no object Secret"),
+    "kubectl output never recorded": ('kubectl_output("fixture-kustomize/base", "zones")',
+                                      "records no kubectl output 'zones'"),
+    "kubectl output of a Go unit": ('kubectl_output("fixture-go/greet", "zones")',
+                                    "only charts and overlays run on the cluster"),
 }
 
 

@@ -10,7 +10,7 @@ import sys
 import time
 from collections import defaultdict
 
-from . import rules
+from . import cluster, rules
 from .extract import PageError, all_pages
 from .runner import verify_all
 from .units import UnitError, unit_for
@@ -37,7 +37,13 @@ def main(argv: list[str] | None = None) -> int:
             except UnitError:
                 pass  # reported by rules.missing_targets
     units = sorted(embedded_by, key=lambda u: u.key)
-    outcomes = verify_all(units, args.jobs)
+    cluster.stop_on_signals()
+    try:
+        outcomes = verify_all(units, args.jobs)
+    finally:
+        cluster.stop_all()  # by PID, also on Ctrl-C (KeyboardInterrupt) and failure
+    for minor, seconds in sorted(cluster.started().items()):
+        print(f"Kubernetes {minor} control plane started in {seconds:.1f}s")
 
     failed = [o for o in outcomes if not o.record.passed]
     for outcome in outcomes:

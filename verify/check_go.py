@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import check_cluster
 from .process import CheckFailed, run
 from .toolchain import go, go_version, module_version, tool
 from .units import Unit, go_module_root
@@ -40,7 +41,7 @@ def verify(unit: Unit) -> dict:
     run([staticcheck, package], cwd=module)
     run([go(), "test", "-race", "-count=1", package], cwd=module)
     return {
-        "checks": CHECKS,
+        "checks": CHECKS + check_cluster.prove_flux(unit),
         "tools": {"Go": go_version(), "staticcheck": module_version(staticcheck)},
         "outputs": {},
     }

@@ -1,9 +1,10 @@
 """Helm units: lint, render per values file and Kubernetes version, validate,
-apply policy, and run the chart's unit tests."""
+apply policy, run the chart's unit tests, then install, upgrade and roll
+back on the control plane (check_cluster.py)."""
 
 from __future__ import annotations
 
-from . import kubernetes
+from . import check_cluster, kubernetes
 from .kube_versions import KUBERNETES_VERSIONS, NEWEST
 from .process import CheckFailed, run
 from .render import helm_template, helm_values_files
@@ -26,8 +27,12 @@ def verify(unit: Unit) -> dict:
                 raise CheckFailed(source, "the chart renders no objects")
             kubernetes.validate_schemas(objects, source)
             if version == NEWEST:
-                kubernetes.check_policy(objects, manifests, source)
                 outputs[values] = manifests
+    # The API server's verdict before policy: its message is the one to read.
+    on_cluster, cluster_outputs = check_cluster.prove_helm(unit)
+    for values, manifests in outputs.items():
+        source = f"helm template {unit.path} --values {values} --kube-version {NEWEST}"
+        kubernetes.check_policy(kubernetes.parse(manifests, source), manifests, source)
     checks = ["helm lint --strict", f"helm template ({len(outputs)} values files)"]
     tools = {"Helm": module_version(helm)}
     if (chart / "tests").is_dir():
@@ -36,4 +41,5 @@ def verify(unit: Unit) -> dict:
         checks.append("helm-unittest")
         tools["helm-unittest"] = module_version(unittest)
     more_checks, more_tools = kubernetes.checks_and_tools()
-    return {"checks": checks + more_checks, "tools": tools | more_tools, "outputs": outputs}
+    return {"checks": checks + more_checks + on_cluster, "tools": tools | more_tools,
+            "outputs": outputs | cluster_outputs}

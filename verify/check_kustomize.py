@@ -1,8 +1,9 @@
-"""Kustomize units: build the base or overlay, validate, apply policy."""
+"""Kustomize units: build the base or overlay, validate, apply policy, then
+prove it on the control plane (check_cluster.py)."""
 
 from __future__ import annotations
 
-from . import kubernetes
+from . import check_cluster, kubernetes
 from .process import CheckFailed
 from .render import kustomize_build
 from .toolchain import module_version, tool
@@ -16,10 +17,12 @@ def verify(unit: Unit) -> dict:
     if not objects:
         raise CheckFailed(source, "the kustomization builds no objects")
     kubernetes.validate_schemas(objects, source)
+    # The API server's verdict before policy: its message is the one to read.
+    on_cluster, outputs = check_cluster.prove_kustomize(unit, manifests)
     kubernetes.check_policy(objects, manifests, source)
     checks, tools = kubernetes.checks_and_tools()
     return {
-        "checks": ["kustomize build", *checks],
+        "checks": ["kustomize build", *checks, *on_cluster],
         "tools": {"Kustomize": module_version(tool("kustomize")), **tools},
-        "outputs": {"build": manifests},
+        "outputs": {"build": manifests, **outputs},
     }

@@ -24,6 +24,7 @@ EMBED_MACROS = {
     "helm_template": "chart",
     "kustomize_build": "target",
     "go_example": "package",
+    "kubectl_output": "unit",
 }
 ILLUSTRATIVE = "illustrative"
 # Code in these languages must come from snippets/ (or be marked illustrative).

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from . import check_go, check_helm, check_kustomize, check_prometheus, records
+from .cluster import ClusterError
 from .process import CheckFailed
 from .records import Record
 from .toolchain import MissingTool, salt
@@ -43,6 +44,8 @@ def verify_unit(unit: Unit) -> Outcome:
         record = Record(unit.key, digest, True, result["checks"], result["tools"], result["outputs"])
     except CheckFailed as failure:
         record = Record(unit.key, digest, False, [], {}, failure={"command": failure.command, "output": failure.output})
+    except ClusterError as error:
+        record = Record(unit.key, digest, False, [], {}, failure={"command": "(control plane)", "output": str(error)})
     except MissingTool as missing:
         record = Record(unit.key, digest, False, [], {}, failure={"command": "(set-up)", "output": str(missing)})
     record.seconds = round(time.monotonic() - started, 2)

@@ -13,11 +13,17 @@ from pathlib import Path
 from .kube_versions import KUBERNETES_VERSIONS
 from .paths import ROOT, TOOLS_BIN
 
+# The cluster every chart and overlay runs on (verify/cluster.py).
+CONTROL_PLANE_MODULES = ("kubernetes", "kubernetes-1.36", "etcd", "kwok")
+# Manifests are applied on top of the platform, whose quotas and Pod Security
+# decide whether they are admitted.
+PLATFORM = ROOT / "snippets" / "kustomize" / "platform"
 _TOOL_MODULES = {  # kind -> tools/<name> modules whose pins affect its verdict
-    # sops and age: the gitops package's tests encrypt and decrypt with them.
-    "go": ("staticcheck", "sops", "age"),
-    "helm": ("helm", "kube-score", "helm-unittest"),
-    "kustomize": ("kustomize", "kube-score"),
+    # sops and age: the gitops package's tests encrypt and decrypt with them;
+    # its Flux objects are dry-run on the control plane against Flux's CRDs.
+    "go": ("staticcheck", "sops", "age", "flux-crds", *CONTROL_PLANE_MODULES),
+    "helm": ("helm", "kube-score", "helm-unittest", *CONTROL_PLANE_MODULES),
+    "kustomize": ("kustomize", "kube-score", *CONTROL_PLANE_MODULES),
     "prometheus": (),
 }
 
@@ -69,6 +75,10 @@ def salt(kind: str) -> str:
             path = ROOT / "tools" / name / pin
             if path.exists():
                 digest.update(path.read_bytes())
+    if kind in ("helm", "kustomize"):
+        for path in sorted(PLATFORM.rglob("*")):
+            if path.is_file():
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
     if kind == "prometheus":
         digest.update(_read(ROOT / "tools" / "promtool.version"))
     digest.update(go_version().encode())
