@@ -56,6 +56,13 @@ CHECK_WORDS = {
         (r"\bsite rules\b", "webbplatsens regler"),
         (r"^schema Kubernetes\b", "schema för Kubernetes"),
         (r"^policy\b", "policyregler"),
+        (r"^Kubernetes ([\d./]+) API server:", r"API-servern i Kubernetes \1:"),
+        (r"\bLimitRange defaults\b", "LimitRange-standardvärden"),
+        (r"\bagainst Flux's CRDs\b", "mot Flux CRD:er"),
+        (r"^on simulated nodes in three zones: rollout without losing ready pods, zone spread, "
+         r"one eviction at a time, quota at the HPA maximum plus surge$",
+         "på simulerade noder i tre zoner: rollout utan att tappa redo poddar, spridning över "
+         "zonerna, en eviction i taget, kvoten vid HPA:ns maximum plus surge"),
     ],
     "en": [],
 }
