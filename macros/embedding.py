@@ -123,7 +123,9 @@ class Embedder:
                              f"(it has: {', '.join(recorded) or 'none'})")
         title = f"{text(self.language, 'output_of')} make verify: {unit}"
         code = blocks.fenced(record.outputs[key], "text", title)
-        return blocks.block(code, blocks.status(self.language, record, self._link(unit)))
+        status_line = blocks.status(self.language, record, self._link(unit), self.about("output"),
+                                    "output_checked")
+        return blocks.block(code, status_line)
 
     def illustrative(self, caller=None) -> str:
         """Wrap a block that no tool proves; the reader is told so."""

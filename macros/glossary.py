@@ -112,8 +112,9 @@ def enable_tooltips(conf, terms: list[Term], language: str) -> None:
 class TooltipRules(Treeprocessor):
     """Runs after abbr (priority 7) and before the table of contents (5):
     unwraps the tooltips a reader should not meet, namely every one in a
-    heading, every repeat of a term within a section (a heading starts the
-    next), and all of them on a page where `off()` is true."""
+    heading or in a block's status line (the checks that ran, not prose),
+    every repeat of a term within a section (a heading starts the next), and
+    all of them on a page where `off()` is true."""
 
     HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
@@ -130,17 +131,19 @@ class TooltipRules(Treeprocessor):
                 seen = set()
             elif element.tag == "abbr":
                 title = element.get("title")
-                if off or title in seen or self._in_heading(element, parents):
+                if off or title in seen or self._not_prose(element, parents):
                     unwanted.append(element)
                 else:
                     seen.add(title)
         for abbr in reversed(unwanted):
             _unwrap(abbr, parents[abbr])
 
-    def _in_heading(self, element, parents) -> bool:
+    def _not_prose(self, element, parents) -> bool:
+        """Inside a heading, or inside a status line (attr_list has already
+        set its class by now)."""
         while element in parents:
             element = parents[element]
-            if element.tag in self.HEADINGS:
+            if element.tag in self.HEADINGS or "snippet-status" in (element.get("class") or ""):
                 return True
         return False
 

@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+from site_server import ROOT
+
 PREFIX = {"sv": "", "en": "en/"}
 VERDICT = {"sv": "✓ Verifierad", "en": "✓ Verified"}
 OUTPUT_VERDICT = {"sv": "✓ Utdata kontrollerad", "en": "✓ Output checked"}
@@ -99,7 +101,8 @@ def test_output_and_exercise_blocks_say_how_they_are_tested(page, served_site, l
     assert output.get_attribute("href").endswith("verifiering/#output")
     page.goto(url + PREFIX[language] + "kom-igang/")
     exercises = page.locator("a.snippet-status__verdict[href$='verifiering/#exercises']")
-    assert exercises.count() == 5, exercises.count()
+    called = re.findall(r'\{\{ exercise\("', (ROOT / "docs" / language / "kom-igang.md").read_text())
+    assert exercises.count() == len(called) >= 5, (exercises.count(), len(called))
 
 
 def test_swedish_status_lines_have_no_english_words(served_site):
