@@ -131,12 +131,19 @@ def on_pre_build(config):
         if code == PRIMARY:
             continue
         output = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-{code}-", dir=site_dir.parent))
-        command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(root / config_file),
+        command = [sys.executable, "-m", _builder(), "build", "--config-file", str(root / config_file),
                    "--site-dir", str(output)] + (["--strict"] if config.strict else [])
         # Its config inherits site_url from SITE_URL: the primary's, one folder down.
         environment = {**os.environ, "SITE_URL": posixpath.join(config.site_url or "/", prefix)}
         log.info("Building the %s site into %s", code, site_dir / prefix)
         _running[code] = (subprocess.Popen(command, cwd=root, env=environment), output)
+
+
+def _builder() -> str:
+    """The package running this build: ProperDocs takes the place of the
+    `mkdocs` module when it runs (sys.modules), and the other languages must
+    be built by the same builder."""
+    return sys.modules["mkdocs"].__name__.split(".")[0]
 
 
 def on_post_build(config):
