@@ -33,8 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         args.output.write_text("\n".join(lines + report.footer(time.monotonic() - started)) + "\n")
 
     section("build", lambda: build.measure(runs), report.build)
-    # The largest build takes minutes: one run of it (the report lists the runs).
-    section("scale", lambda: scale.measure({100: runs, 400: max(1, runs - 1), 1600: 1}), report.scaling)
+    # The largest builds take minutes: one run of each (the report lists the runs).
+    section("scale", lambda: scale.measure({100: runs, 400: max(1, runs - 1), 1600: 1, 5000: 1}), report.scaling)
     section("verification", lambda: verification.measure(cold_runs=1, warm_runs=max(5, runs), changed_runs=runs),
             report.verifying)
     section("live editing", lambda: live_edit.measure(max(5, runs)), report.live)
