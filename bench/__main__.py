@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import build, frontend, live_edit, machine, report, scale, verification
+from . import build, cold_setup, frontend, live_edit, machine, report, scale, verification
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per timed measurement (default 3)")
     parser.add_argument("--lighthouse-runs", type=int, default=5, help="Lighthouse runs per page (default 5)")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--cold-setup", action="store_true",
+                        help="also time a fresh clone's `make test` with empty Go, pip and npm caches (tens of minutes)")
     args = parser.parse_args(argv)
     runs = args.runs
     started = time.monotonic()
@@ -40,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     section("live editing", lambda: live_edit.measure(max(5, runs)), report.live)
     section("page weight and Lighthouse", lambda: frontend.measure(args.lighthouse_runs),
             lambda result: report.frontend(result, args.lighthouse_runs))
+    if args.cold_setup:
+        section("cold set-up", cold_setup.measure, report.cold)
+    else:
+        lines.extend(report.cold(None))
     print(f"bench: wrote {args.output}")
     return 0
 

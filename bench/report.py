@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from . import lighthouse, scale, verification
+from . import cold_setup, lighthouse, scale, verification
 from .build import BuildResult
 from .frontend import FrontendResult
 from .page_weight import CATEGORIES
@@ -139,4 +139,20 @@ def frontend(result: FrontendResult, lighthouse_runs: int) -> list[str]:
     if lost:
         lines += ["", "Audits that lost points (last run):", ""]
         lines += [f"- {name}, {c}: {', '.join(audits)}" for (name, c), audits in lost.items()]
+    return lines
+
+
+def cold(result: cold_setup.ColdSetup | None) -> list[str]:
+    lines = ["", "## Cold set-up (fresh clone, `make test`, empty Go, pip and npm caches)", ""]
+    if result is None:
+        return lines + ["Not measured in this run: `python -m bench --cold-setup` measures it (tens of minutes)."]
+    lines += [f"**{result.seconds / 60:.1f} min**, exit status {result.returncode}; target ≤ "
+              f"{cold_setup.TARGET / 60:.0f} min: {_holds(result.holds)}. Load average before "
+              + " / ".join(f"{x:.1f}" for x in result.load_before) + ", after "
+              + " / ".join(f"{x:.1f}" for x in result.load_after) + ".", "",
+              "| phase | seconds | share |", "| --- | ---: | ---: |"]
+    lines += [f"| {name} | {seconds:.0f} | {100 * seconds / result.seconds:.0f} % |"
+              for name, seconds in sorted(result.phases, key=lambda p: -p[1])]
+    if result.returncode != 0:
+        lines += ["", "Last lines:", "", "```text", result.tail, "```"]
     return lines
