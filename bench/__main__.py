@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import build, cold_setup, frontend, live_edit, machine, report, scale, verification
+from . import build, cold_setup, frontend, live_edit, machine, report, scale, verification, zensical
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per timed measurement (default 3)")
     parser.add_argument("--lighthouse-runs", type=int, default=5, help="Lighthouse runs per page (default 5)")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--zensical", action="store_true",
+                        help="also try the pinned Zensical on both languages and list what differs")
     parser.add_argument("--cold-setup", action="store_true",
                         help="also time a fresh clone's `make test` with empty Go, pip and npm caches (tens of minutes)")
     args = parser.parse_args(argv)
@@ -42,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     section("live editing", lambda: live_edit.measure(max(5, runs)), report.live)
     section("page weight and Lighthouse", lambda: frontend.measure(args.lighthouse_runs),
             lambda result: report.frontend(result, args.lighthouse_runs))
+    if args.zensical:
+        section("Zensical trial", zensical.measure, report.zensical_trial)
     if args.cold_setup:
         section("cold set-up", cold_setup.measure, report.cold)
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from . import cold_setup, lighthouse, scale, verification
+from . import cold_setup, lighthouse, scale, verification, zensical
 from .build import BuildResult
 from .frontend import FrontendResult
 from .page_weight import CATEGORIES
@@ -156,3 +156,14 @@ def cold(result: cold_setup.ColdSetup | None) -> list[str]:
     if result.returncode != 0:
         lines += ["", "Last lines:", "", "```text", result.tail, "```"]
     return lines
+
+
+def zensical_trial(trial: zensical.ZensicalTrial) -> list[str]:
+    lines = ["", f"## Zensical {trial.version} trial (not blocking)", ""]
+    if not trial.installed:
+        return lines + [f"Zensical {trial.version} could not be installed: `{trial.problem}`. Nothing was built."]
+    if trial.problem:
+        return lines + [f"The MkDocs build took {trial.mkdocs_seconds:.2f} s; Zensical failed: `{trial.problem}`."]
+    lines += [f"Both languages: MkDocs {trial.mkdocs_seconds:.2f} s, Zensical {trial.zensical_seconds:.2f} s.", "",
+              f"What a reader would find different ({len(trial.differences)} findings, first 40):", ""]
+    return lines + [f"- {finding}" for finding in trial.differences[:40]]
