@@ -3,6 +3,7 @@ rebuilt page, on the real dev server in a copy of the project."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -56,6 +57,7 @@ def measure(runs: int, language: str = "sv") -> Timing:
             started = time.perf_counter()
             _wait_for(url, marker, None, REBUILD_TIMEOUT)
             timing.runs.append(time.perf_counter() - started)
+            timing.load = os.getloadavg()
             source.write_text(original)  # restore, and let the server settle on it
             _wait_for(url, None, marker, REBUILD_TIMEOUT)
     finally:

@@ -1,10 +1,18 @@
-"""Scale: the real pages copied into a knowledge base of about 100, 400 and
-1,600 pages (both languages, every copy embedding its snippets), each built
-strictly in a temporary copy of the project."""
+"""Scale: the real pages copied into a knowledge base of about 100, 400,
+1,600 and 5,000 pages (both languages, every copy embedding its snippets),
+each built strictly in a temporary copy of the project.
+
+The copies are shaped as a growing knowledge base is: sections of sections
+(`samlingar/grupp-NN/kopia-NNN/`, GROUP_SIZE copies a group), not hundreds
+of sections side by side. With `navigation.prune`, a page then carries its
+own branch of the navigation plus one link per section on the way up,
+instead of every page of the site."""
 
 from __future__ import annotations
 
+import gzip
 import shutil
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +22,10 @@ from .workspace import MKDOCS, ROOT, copy_project, env, tempdir, without_nav
 # Marginal cost per page may grow this much from the small to the large
 # step and still count as linear (run-to-run noise on a shared machine).
 LINEAR_TOLERANCE = 1.3
+# Target: per-page time at the largest point within this factor of the smallest.
+PER_PAGE_TARGET = 1.2
+GROUP_SIZE = 10  # copies per group, groups per collection: a section lists at most this many
+COLLECTION = "samlingar"
 
 
 @dataclass
@@ -21,6 +33,7 @@ class ScalePoint:
     pages: int
     build: Timing
     html_bytes: int  # all pages' HTML: what grows faster than the page count shows here
+    html_gzip_median: int  # one page's HTML as a reader's connection carries it (gzip -6), median page
 
     @property
     def per_page(self) -> float:
@@ -28,15 +41,16 @@ class ScalePoint:
 
 
 def generate(target: Path, copies: int) -> int:
-    """The real docs plus `copies - 1` folders holding a copy of every page.
-    Links between pages are relative, so each copy links within itself."""
+    """The real docs plus `copies - 1` folders holding a copy of every page,
+    GROUP_SIZE to a group. Links between pages are relative, so each copy
+    links within itself."""
     count = 0
     # docs/ also holds data files (glossary.yml, exercises.yml) next to the language folders.
     for language_dir in sorted(d for d in (target / "docs").iterdir() if d.is_dir()):
         pages = sorted(language_dir.glob("*.md"))
         for n in range(1, copies):
-            folder = language_dir / f"kopia-{n:03d}"
-            folder.mkdir()
+            folder = language_dir / COLLECTION / f"grupp-{n // GROUP_SIZE:02d}" / f"kopia-{n:03d}"
+            folder.mkdir(parents=True)
             for page in pages:
                 shutil.copyfile(page, folder / page.name)
         count += len(pages) * copies
@@ -59,8 +73,10 @@ def measure(sizes: dict[int, int]) -> list[ScalePoint]:
             site = folder / "site"
             build = repeat(lambda: run([MKDOCS, "build", "--strict", "--site-dir", str(site)],
                                        cwd=project, env=env()), runs)
-            html = sum(f.stat().st_size for f in site.rglob("*.html"))
-            points.append(ScalePoint(pages, build, html))
+            documents = [f.read_bytes() for f in site.rglob("index.html")]
+            html = sum(len(d) for d in documents)
+            zipped = statistics.median(len(gzip.compress(d, compresslevel=6)) for d in documents)
+            points.append(ScalePoint(pages, build, html, round(zipped)))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     return points
@@ -69,6 +85,12 @@ def measure(sizes: dict[int, int]) -> list[ScalePoint]:
 def marginal_costs(points: list[ScalePoint]) -> list[float]:
     """Seconds each added page costs between consecutive sizes."""
     return [(b.build.median - a.build.median) / (b.pages - a.pages) for a, b in zip(points, points[1:])]
+
+
+def per_page_ratio(points: list[ScalePoint], pages: int) -> float:
+    """Per-page time at the point closest to `pages` over that at the smallest point."""
+    closest = min(points, key=lambda p: abs(p.pages - pages))
+    return closest.per_page / points[0].per_page
 
 
 def is_linear(points: list[ScalePoint]) -> bool:

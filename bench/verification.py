@@ -53,7 +53,7 @@ def _verify(project: Path) -> str:
 
 
 def _unit_seconds(project: Path, key: str) -> float:
-    for path in (project / RECORDS).glob("*.json"):
+    for path in (project / RECORDS).glob("*/*.json"):
         record = json.loads(path.read_text())
         if record["unit"] == key:
             return record["seconds"]
@@ -71,7 +71,7 @@ def measure(cold_runs: int, warm_runs: int, changed_runs: int) -> VerificationRe
 
         cold_timing = repeat(cold, cold_runs)
         own = _unit_seconds(project, CHANGED_UNIT)
-        units = len(list((project / RECORDS).glob("*.json")))
+        units = len(list((project / RECORDS).glob("*/*.json")))
         warm = repeat(lambda: _verify(project), warm_runs)
 
         changed_file = project / CHANGED_FILE

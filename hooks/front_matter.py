@@ -1,34 +1,26 @@
 """Front matter must be valid: MkDocs silently drops YAML it cannot parse,
-which would publish a page without its title, tags or translation record."""
+which would publish a page without its title, tags or translation record.
+
+The rule itself is verify/front_matter.py, which `make verify` also applies
+to every page without a build (a builder that runs no hooks is covered
+there); this hook keeps `mkdocs serve` and a build run on its own from
+publishing such a page."""
 
 from __future__ import annotations
 
-import re
+import sys
 from pathlib import Path
 
-import yaml
 from mkdocs.exceptions import PluginError
 
-_BLOCK = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
-LIST_KEYS = ("tags", "categories")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root: verify/
+from verify import front_matter  # noqa: E402
 
 
 def on_page_markdown(markdown, page, config, files):
-    source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
-    block = _BLOCK.match(source)
-    if source.startswith("---") and not block:
-        raise PluginError(f"{_where(page, config)}: front matter opens with --- but never closes")
-    if not block:
-        return markdown
-    try:
-        meta = yaml.safe_load(block.group(1) or "") or {}
-    except yaml.YAMLError as error:
-        raise PluginError(f"{_where(page, config)}: front matter is not valid YAML: {error}") from None
-    if not isinstance(meta, dict):
-        raise PluginError(f"{_where(page, config)}: front matter must be key: value pairs")
-    for key in LIST_KEYS:
-        if key in meta and not isinstance(meta[key], list):
-            raise PluginError(f"{_where(page, config)}: front matter '{key}' must be a list")
+    problem = front_matter.problem(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+    if problem:
+        raise PluginError(f"{_where(page, config)}: {problem}")
     return markdown
 
 

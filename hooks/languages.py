@@ -4,8 +4,9 @@ Each language is its own MkDocs build (mkdocs.yml and mkdocs.en.yml), so
 each gets its own search index with its own stemmer. This hook ties the
 builds together and is responsible for exactly four things:
 
-1. the Swedish build builds the English one into ``site/en`` right after
-   itself (``mkdocs build`` and ``mkdocs serve`` both produce the whole site);
+1. the Swedish build builds the English one into ``site/en``, in a second
+   process while it builds itself, so the two languages use both cores
+   (``mkdocs build`` and ``mkdocs serve`` both produce the whole site);
 2. the English build falls back to the Swedish page, with a notice, for any
    page that has no translation yet (never a 404, never silent), without
    its Swedish tags (tag names are per language);
@@ -17,11 +18,15 @@ builds together and is responsible for exactly four things:
 from __future__ import annotations
 
 import logging
+import os
 import posixpath
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 log = logging.getLogger("mkdocs.hooks.languages")
@@ -103,23 +108,73 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-def on_post_build(config):
-    """Build every other language into its folder below this site."""
+# The other languages' builds while the primary one runs: code -> (process, its output folder).
+_running: dict[str, tuple[subprocess.Popen, Path]] = {}
+
+
+def on_pre_build(config):
+    """Start every other language's build in its own process.
+
+    Each writes into a folder of its own beside the site folder, because the
+    primary build empties its site folder after this event; on_post_build
+    moves it into place. A separate process (not a thread) because MkDocs and
+    its plugins keep per-build state in module globals, and the GIL would
+    serialise the two builds anyway.
+    """
     if _language(config) != PRIMARY:
         return
+    _stop_other_builds()
     root = Path(config.config_file_path).parent
-    site_url = config.site_url or "/"
+    site_dir = Path(config.site_dir)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
     for code, (_, prefix, config_file) in LANGUAGES.items():
         if code == PRIMARY:
             continue
-        other = load_config(
-            str(root / config_file),
-            strict=config.strict,
-            site_dir=str(Path(config.site_dir) / prefix),
-            site_url=posixpath.join(site_url, prefix),
-        )
-        log.info("Building the %s site into %s", code, other.site_dir)
-        mkdocs_build(other)
+        output = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-{code}-", dir=site_dir.parent))
+        command = [sys.executable, "-m", _builder(), "build", "--config-file", str(root / config_file),
+                   "--site-dir", str(output)] + (["--strict"] if config.strict else [])
+        # Its config inherits site_url from SITE_URL: the primary's, one folder down.
+        environment = {**os.environ, "SITE_URL": posixpath.join(config.site_url or "/", prefix)}
+        log.info("Building the %s site into %s", code, site_dir / prefix)
+        _running[code] = (subprocess.Popen(command, cwd=root, env=environment), output)
+
+
+def _builder() -> str:
+    """The package running this build: ProperDocs takes the place of the
+    `mkdocs` module when it runs (sys.modules), and the other languages must
+    be built by the same builder."""
+    return sys.modules["mkdocs"].__name__.split(".")[0]
+
+
+def on_post_build(config):
+    """Wait for every other language and put it into its folder below this site."""
+    if _language(config) != PRIMARY:
+        return
+    failed = []
+    for code, (process, output) in list(_running.items()):
+        del _running[code]
+        if process.wait() != 0:
+            shutil.rmtree(output, ignore_errors=True)
+            failed.append(code)
+            continue
+        target = Path(config.site_dir) / LANGUAGES[code][1]
+        shutil.rmtree(target, ignore_errors=True)
+        output.chmod(0o755)  # mkdtemp makes it private; a site folder is world-readable
+        output.rename(target)
+    if failed:
+        raise PluginError(f"the {', '.join(failed)} build failed: its messages are above")
+
+
+def on_build_error(error):
+    _stop_other_builds()
+
+
+def _stop_other_builds() -> None:
+    for code, (process, output) in list(_running.items()):
+        del _running[code]
+        process.terminate()
+        process.wait()
+        shutil.rmtree(output, ignore_errors=True)
 
 
 def on_serve(server, config, builder):

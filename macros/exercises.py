@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from verify.paths import DOCS
+from verify.yaml_loading import safe_load
 
 from .blocks import tested_note
 from .messages import text
@@ -33,7 +32,7 @@ class Exercise:
 def load(path: Path = EXERCISES) -> dict[str, Exercise]:
     if not path.is_file():
         raise ExerciseError(f"docs/{path.name} does not exist: exercise() reads its exercises from there")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = safe_load(path.read_text(encoding="utf-8")) or {}
     exercises = {}
     for key, entry in data.items():
         missing = {"command", "expect", "text"} - set(entry)

@@ -17,12 +17,12 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-import yaml
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from verify import front_matter
 from verify.paths import DOCS, LANGUAGES, PRIMARY_LANGUAGE, rel
+from verify.yaml_loading import safe_load
 
 GLOSSARY = DOCS / "glossary.yml"
 
@@ -59,7 +59,7 @@ def load() -> list[Term]:
     """Every term of docs/glossary.yml, checked for the fields both languages need."""
     if not GLOSSARY.exists():
         return []
-    raw = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8")) or []
+    raw = safe_load(GLOSSARY.read_text(encoding="utf-8")) or []
     terms = []
     for number, item in enumerate(raw, 1):
         where = f"{rel(GLOSSARY)}: term {number}"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
-import yaml
+from verify.yaml_loading import safe_load
 
 from .regions import MARKER
 
@@ -22,16 +23,19 @@ def select(manifests: str, kind: str | None = None, name: str | None = None) -> 
     documents = [d.strip("\n") for d in _SEPARATOR.split(manifests) if d.strip()]
     if kind is None and name is None:
         return "\n---\n".join(documents)
-    chosen = []
-    for document in documents:
-        obj = yaml.safe_load(document) or {}
-        if (kind is None or obj.get("kind") == kind) and (name is None or obj.get("metadata", {}).get("name") == name):
-            chosen.append(document)
+    identities = [_identity(document) for document in documents]
+    chosen = [document for document, (doc_kind, doc_name) in zip(documents, identities)
+              if (kind is None or doc_kind == kind) and (name is None or doc_name == name)]
     if not chosen:
         wanted = "/".join(x for x in (kind, name) if x)
-        present = ", ".join(
-            f"{o.get('kind')}/{o.get('metadata', {}).get('name')}"
-            for o in (yaml.safe_load(d) or {} for d in documents)
-        )
+        present = ", ".join(f"{k}/{n}" for k, n in identities)
         raise ManifestError(f"no object {wanted} in the output (it has: {present})")
     return "\n---\n".join(chosen)
+
+
+@functools.lru_cache(maxsize=4096)
+def _identity(document: str) -> tuple[str | None, str | None]:
+    """(kind, name) of one rendered document. Pages pick several objects out
+    of the same output, so each document is parsed once per build process."""
+    obj = safe_load(document) or {}
+    return obj.get("kind"), (obj.get("metadata") or {}).get("name")

@@ -68,3 +68,14 @@ def test_scale_copies_every_page_of_every_language(tmp_path):
     pages = scale.real_page_count()
     assert scale.generate(tmp_path, copies=3) == 3 * pages
     assert sum(1 for _ in (tmp_path / "docs").rglob("*.md")) == 3 * pages
+
+
+def test_cold_setup_phases_run_until_the_next_phase_starts():
+    from bench import cold_setup
+
+    timed = [(0.0, "python3.11 -m venv .venv"), (20.0, ".venv/bin/pip install --quiet -r requirements.lock"),
+             (25.0, "Collecting nothing"), (110.0, "cd tools/helm && GOBIN=x go install tool"),
+             (830.0, ".venv/bin/python -m verify"), (900.0, "ok   go:go/workerpool")]
+    assert cold_setup.phases(timed, end=1000.0) == [
+        ("Python virtual environment", 20.0), ("pip install (requirements.lock)", 90.0),
+        ("go install helm", 720.0), ("make verify (go test -race, helm, kustomize, ...)", 170.0)]

@@ -127,6 +127,28 @@ def test_second_run_reuses_records_and_a_change_reruns_only_that_unit(project, u
     assert len(rerun) == 1 and unit in rerun[0], changed.stdout
 
 
+
+def test_switching_a_change_back_reverifies_nothing(project):
+    """Like checking out another branch and returning: both versions' records stay."""
+    assert project.verify().returncode == 0
+    original = (project.root / GO_FILE).read_text()
+    project.edit(GO_FILE, "// Greet returns", "// Greet politely returns")
+    changed = project.verify()
+    assert changed.returncode == 0 and changed.stdout.count("cached") == 2, changed.stdout
+    (project.root / GO_FILE).write_text(original)
+    back = project.verify()
+    assert back.returncode == 0 and back.stdout.count("cached") == 3, back.stdout
+
+
+def test_front_matter_that_is_no_yaml_is_caught_without_a_build(project):
+    project.write("docs/sv/trasig.md", "---\ntitle: [oavslutad\n---\n\n# Trasig\n")
+    assert_fails(project.verify(), "docs/sv/trasig.md: front matter is not valid YAML")
+
+
+def test_tag_outside_the_languages_allowed_list_is_caught_without_a_build(project):
+    project.write("docs/en/tagged.md", "---\ntags: [mönster]\n---\n\n# Tagged\n")
+    assert_fails(project.verify(), "docs/en/tagged.md: tag 'mönster' is not in tags_allowed of mkdocs.en.yml")
+
 def test_translation_with_other_headings_is_caught(project):
     project.edit("docs/en/gammal.md", "## Details {#details}", "### Details {#more}")
     assert_fails(

@@ -80,11 +80,15 @@ class Page:
         return self.path.relative_to(DOCS / self.language).as_posix()
 
 
+def config(name: str = "mkdocs.yml") -> dict:
+    """One MkDocs config file as YAML, without following INHERIT."""
+    return yaml.load((ROOT / name).read_text(), Loader=_IgnoreTagsLoader) or {}
+
+
 def jinja_environment() -> jinja2.Environment:
     """A Jinja environment with the delimiters mkdocs-macros uses (mkdocs.yml)."""
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_IgnoreTagsLoader)
     options = {}
-    for plugin in config.get("plugins", []):
+    for plugin in config().get("plugins", []):
         if isinstance(plugin, dict) and "macros" in plugin:
             options = plugin["macros"] or {}
     return jinja2.Environment(

@@ -8,9 +8,9 @@ state exactly what every workload on these pages must have.
 
 from __future__ import annotations
 
-import kubernetes_validate
 import yaml
 
+from . import yaml_loading
 from .kube_versions import KUBERNETES_VERSIONS, NEWEST
 from .process import CheckFailed, run
 from .toolchain import module_version, tool
@@ -50,12 +50,16 @@ WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "R
 
 def parse(manifests: str, source: str) -> list[dict]:
     try:
-        return [doc for doc in yaml.safe_load_all(manifests) if doc]
+        return [doc for doc in yaml_loading.safe_load_all(manifests) if doc]
     except yaml.YAMLError as error:
         raise CheckFailed(source, f"rendered output is not valid YAML: {error}") from None
 
 
 def validate_schemas(objects: list[dict], source: str) -> None:
+    # Imported here: loading its schemas' index was a tenth of every site build,
+    # which imports this module only for exceptions() and never validates.
+    import kubernetes_validate
+
     problems = []
     for obj in objects:
         name = f"{obj.get('kind')}/{obj.get('metadata', {}).get('name')}"

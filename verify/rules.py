@@ -7,10 +7,12 @@ import re
 from collections import defaultdict
 
 from . import front_matter
-from .extract import ILLUSTRATIVE, Page
+from .extract import ILLUSTRATIVE, Page, config
 from .line_length import too_long
 from .paths import PRIMARY_LANGUAGE, SNIPPETS, rel
 from .units import UnitError, unit_for
+
+CONFIG_OF_LANGUAGE = {"sv": "mkdocs.yml", "en": "mkdocs.en.yml"}
 
 # Files that no page needs to show, each with the reason it is still here.
 SUPPORT_FILES = {
@@ -176,9 +178,48 @@ def orphans(pages: list[Page]) -> list[str]:
     return problems
 
 
+def front_matter_is_valid(pages: list[Page]) -> list[str]:
+    """Front matter MkDocs would silently drop (also a build hook, hooks/front_matter.py)."""
+    problems = []
+    for page in pages:
+        problem = front_matter.problem(page.path.read_text(encoding="utf-8"))
+        if problem:
+            problems.append(f"{page.name}: {problem}")
+    return problems
+
+
+def tags_are_allowed(pages: list[Page]) -> list[str]:
+    """Every tag is in its language's `tags_allowed` list. Material's tags
+    plugin enforces this too, but only inside a Material build."""
+    allowed = tags_allowed()
+    problems = []
+    for page in pages:
+        text = page.path.read_text(encoding="utf-8")
+        if page.language not in allowed or front_matter.problem(text):  # invalid: reported above
+            continue
+        tags = front_matter.metadata(text).get("tags") or []
+        for tag in tags if isinstance(tags, list) else []:
+            if tag not in allowed[page.language]:
+                problems.append(f"{page.name}: tag {tag!r} is not in tags_allowed of "
+                                f"{CONFIG_OF_LANGUAGE[page.language]} ({', '.join(allowed[page.language])})")
+    return problems
+
+
+def tags_allowed() -> dict[str, list[str]]:
+    """language -> the tags its config allows; a language whose config sets no list is left out."""
+    found = {}
+    for language, config_file in CONFIG_OF_LANGUAGE.items():
+        for plugin in config(config_file).get("plugins", []):
+            if isinstance(plugin, dict) and (plugin.get("tags") or {}).get("tags_allowed"):
+                found[language] = list(plugin["tags"]["tags_allowed"])
+    return found
+
+
 def all_problems(pages: list[Page]) -> list[str]:
     return (
-        inline_code(pages)
+        front_matter_is_valid(pages)
+        + tags_are_allowed(pages)
+        + inline_code(pages)
         + unindented_calls(pages)
         + missing_targets(pages)
         + translations_embed_the_same(pages)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import yaml
 
+from . import yaml_loading
 from .paths import SNIPPETS, rel
 
 
@@ -117,7 +117,7 @@ def _kustomize_files(d: Path, seen: set[Path] | None = None):
         return []
     seen.add(d)
     files = [p for p in d.iterdir() if p.is_file()]
-    doc = yaml.safe_load((d / "kustomization.yaml").read_text()) or {}
+    doc = yaml_loading.safe_load((d / "kustomization.yaml").read_text()) or {}
     for ref in _kustomize_references(doc):
         target = (d / ref).resolve()
         if target.is_dir() and _is_kustomization(target):
