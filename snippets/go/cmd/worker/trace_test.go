@@ -136,7 +136,7 @@ func span(t *testing.T, spans tracetest.SpanStubs, kind trace.SpanKind,
 func attr(s tracetest.SpanStub, key attribute.Key) string {
 	for _, kv := range s.Attributes {
 		if kv.Key == key {
-			return kv.Value.Emit()
+			return kv.Value.String()
 		}
 	}
 	return ""
