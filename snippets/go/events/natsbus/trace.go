@@ -47,8 +47,9 @@ func (h headerCarrier) Keys() []string {
 
 // --8<-- [start:send-span]
 
-// startSend starts the producer span of publishing e to subject and puts
-// its context in msg's headers, where the consumer finds it.
+// startSend starts the producer span of publishing msg, whose message id
+// is id, and puts its context in msg's headers, where the consumer finds
+// it.
 func startSend(ctx context.Context, msg *nats.Msg,
 	id string) (context.Context, trace.Span) {
 	ctx, span := tracer().Start(ctx, "publish "+msg.Subject,
