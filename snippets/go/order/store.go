@@ -41,6 +41,8 @@ type Outbox interface {
 	// to publish, and marks those it returned nil for as sent. Concurrent
 	// callers never get the same event at the same time. It returns how
 	// many were sent.
+	// publish gets a context that continues the trace the event was
+	// created in (see TraceContext).
 	PublishPending(ctx context.Context, limit int,
 		publish func(context.Context, Event) error) (int, error)
 }
@@ -53,8 +55,14 @@ type MemoryStore struct {
 	mu      sync.Mutex
 	orders  map[string]Order
 	keys    map[string]keyed // idempotency key -> what it created
-	pending []Event          // the outbox, oldest first
+	pending []pending        // the outbox, oldest first
 	relay   sync.Mutex       // one PublishPending at a time
+}
+
+// pending is an event in the outbox and the trace it was created in.
+type pending struct {
+	event Event
+	trace TraceContext
 }
 
 type keyed struct {
@@ -68,7 +76,7 @@ func NewMemoryStore() *MemoryStore {
 }
 
 // Create implements Store.
-func (s *MemoryStore) Create(_ context.Context, o Order, req Request) (
+func (s *MemoryStore) Create(ctx context.Context, o Order, req Request) (
 	Order, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -82,7 +90,8 @@ func (s *MemoryStore) Create(_ context.Context, o Order, req Request) (
 		s.keys[req.Key] = keyed{orderID: o.ID, fingerprint: req.Fingerprint}
 	}
 	s.orders[o.ID] = cloneOrder(o) // the caller's slice must not alias ours
-	s.pending = append(s.pending, o.CreatedEvent())
+	s.pending = append(s.pending,
+		pending{event: o.CreatedEvent(), trace: CaptureTrace(ctx)})
 	return o, false, nil
 }
 
@@ -109,8 +118,8 @@ func (s *MemoryStore) PublishPending(ctx context.Context, limit int,
 
 	sent := 0
 	var err error
-	for _, e := range batch {
-		if err = publish(ctx, e); err != nil {
+	for _, p := range batch {
+		if err = publish(p.trace.Continue(ctx), p.event); err != nil {
 			break // keep the order of events: retry from here next time
 		}
 		sent++

@@ -99,6 +99,11 @@ func (s *Store) Create(ctx context.Context, o order.Order,
 	if err != nil {
 		return order.Order{}, false, err
 	}
+	// The trace of the request, for the relay to continue.
+	trace, err := json.Marshal(order.CaptureTrace(ctx))
+	if err != nil {
+		return order.Order{}, false, err
+	}
 	var replayed bool
 	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		// A second request with the same key waits here until the first
@@ -117,8 +122,9 @@ func (s *Store) Create(ctx context.Context, o order.Order,
 			o, err = s.replay(ctx, tx, o.ID, req)
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO outbox (event_id, event)
-			VALUES ($1, $2)`, o.CreatedEvent().ID, event)
+		_, err = tx.Exec(ctx, `INSERT INTO outbox (event_id, event,
+				trace_context)
+			VALUES ($1, $2, $3)`, o.CreatedEvent().ID, event, trace)
 		return err
 	})
 	if err != nil {
@@ -183,7 +189,8 @@ func (s *Store) PublishPending(ctx context.Context, limit int,
 	sent := 0
 	var publishErr error
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT seq, event FROM outbox
+		rows, err := tx.Query(ctx, `SELECT seq, event, trace_context
+			FROM outbox
 			WHERE sent_at IS NULL ORDER BY seq LIMIT $1
 			FOR UPDATE SKIP LOCKED`, limit)
 		if err != nil {
@@ -192,18 +199,20 @@ func (s *Store) PublishPending(ctx context.Context, limit int,
 		type row struct {
 			seq   int64
 			event order.Event
+			trace order.TraceContext
 		}
 		batch, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (
 			row, error) {
 			var x row
-			return x, r.Scan(&x.seq, &x.event)
+			return x, r.Scan(&x.seq, &x.event, &x.trace)
 		})
 		if err != nil {
 			return err
 		}
 		var done []int64
 		for _, r := range batch {
-			if publishErr = publish(ctx, r.event); publishErr != nil {
+			publishErr = publish(r.trace.Continue(ctx), r.event)
+			if publishErr != nil {
 				break // keep the order: the rest waits for the next pass
 			}
 			done = append(done, r.seq)

@@ -15,11 +15,15 @@ import (
 	natsserver "github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
 
 	"example.com/orders/events/natsbus"
 	"example.com/orders/order"
 	"example.com/orders/postgres"
 	"example.com/orders/postgres/pgtest"
+	"example.com/orders/tracing"
 )
 
 // One PostgreSQL server for the whole package: starting one takes about a
@@ -320,3 +324,34 @@ func TestTwoRelaysNeverPublishTheSameRow(t *testing.T) {
 }
 
 // --8<-- [end:outbox-tests]
+
+// The relay publishes long after the request that accepted the order has
+// ended. The outbox row keeps that request's trace, so the publish still
+// continues it.
+func TestRelayContinuesTheTraceOfTheRequestThatAcceptedTheOrder(
+	t *testing.T) {
+	otel.SetTextMapPropagator(tracing.Propagator())
+	s := newStore(t)
+	tp := sdktrace.NewTracerProvider()
+	ctx, request := tp.Tracer("test").Start(t.Context(), "POST /orders")
+	if _, _, err := s.Create(ctx, newOrder("ord-1"),
+		order.Request{}); err != nil {
+		t.Fatal(err)
+	}
+	request.End()
+
+	var got trace.SpanContext
+	_, err := s.PublishPending(t.Context(), 10,
+		func(ctx context.Context, _ order.Event) error {
+			got = trace.SpanContextFromContext(ctx)
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.TraceID() != request.SpanContext().TraceID() ||
+		got.SpanID() != request.SpanContext().SpanID() {
+		t.Errorf("publish runs in %v, want the request's span %v",
+			got, request.SpanContext())
+	}
+}

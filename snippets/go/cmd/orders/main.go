@@ -159,13 +159,7 @@ func run(ctx context.Context, abort <-chan struct{},
 	api := order.NewHandler(store, log)
 	// Only the API is logged, traced and measured. Probes and scrapes come
 	// every few seconds: they would drown the logs and dilute the SLO.
-	api.Register(mux,
-		logging.Middleware(log),
-		func(h http.Handler) http.Handler {
-			return otelhttp.NewHandler(h, "orders")
-		},
-		red.Middleware,
-	)
+	api.Register(mux, apiMiddleware(log, red)...)
 	probes.Register(mux)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	// --8<-- [end:wiring]
@@ -204,6 +198,24 @@ func run(ctx context.Context, abort <-chan struct{},
 	log.Info("stopped", "err", err)
 	return err
 }
+
+// --8<-- [start:middleware]
+
+// apiMiddleware wraps every API route, outermost first. Tracing comes
+// before logging: the access log line is written inside the server span,
+// so it carries the trace id that leads from the log to the trace.
+func apiMiddleware(log *slog.Logger,
+	red *metrics.HTTP) []func(http.Handler) http.Handler {
+	return []func(http.Handler) http.Handler{
+		func(h http.Handler) http.Handler {
+			return otelhttp.NewHandler(h, "orders")
+		},
+		logging.Middleware(log),
+		red.Middleware,
+	}
+}
+
+// --8<-- [end:middleware]
 
 // --8<-- [start:store]
 

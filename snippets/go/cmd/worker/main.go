@@ -107,20 +107,7 @@ func run(ctx context.Context, abort <-chan struct{}, args []string,
 		return err
 	}
 
-	// --8<-- [start:charger]
-	var charger payment.Charger = payment.LogCharger{Log: log}
-	if *paymentURL != "" {
-		charger = &payment.HTTPClient{BaseURL: *paymentURL, HTTP: &http.Client{
-			Timeout: 10 * time.Second,
-			// otelhttp passes the trace on to the provider.
-			Transport: otelhttp.NewTransport(http.DefaultTransport),
-		}}
-	}
-	charger = payment.NewBreaker(charger, func(from, to gobreaker.State) {
-		log.Warn("payment circuit breaker",
-			"from", from.String(), "to", to.String())
-	})
-	// --8<-- [end:charger]
+	charger := newCharger(*paymentURL, log)
 
 	probes := health.New()
 	probes.AddReadinessCheck("nats", func(context.Context) error {
@@ -164,6 +151,28 @@ func run(ctx context.Context, abort <-chan struct{}, args []string,
 	return g.Wait()
 	// --8<-- [end:run]
 }
+
+// --8<-- [start:charger]
+
+// newCharger charges through the provider at paymentURL, or only logs
+// without one, behind a circuit breaker either way.
+func newCharger(paymentURL string, log *slog.Logger) payment.Charger {
+	var charger payment.Charger = payment.LogCharger{Log: log}
+	if paymentURL != "" {
+		charger = &payment.HTTPClient{BaseURL: paymentURL,
+			HTTP: &http.Client{
+				Timeout: 10 * time.Second,
+				// otelhttp passes the trace on to the provider.
+				Transport: otelhttp.NewTransport(http.DefaultTransport),
+			}}
+	}
+	return payment.NewBreaker(charger, func(from, to gobreaker.State) {
+		log.Warn("payment circuit breaker",
+			"from", from.String(), "to", to.String())
+	})
+}
+
+// --8<-- [end:charger]
 
 // --8<-- [start:handler]
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+	"go.opentelemetry.io/otel/trace"
 
 	"example.com/orders/order"
 )
@@ -52,8 +53,12 @@ func (p *Producer) Publish(ctx context.Context, e order.Event) error {
 	}
 	// The key picks the partition: one order's events stay in order.
 	record := &kgo.Record{Key: []byte(e.OrderID), Value: value}
+	ctx, span := startSend(ctx, record, e.ID)
+	defer span.End()
 	if err := p.client.ProduceSync(ctx, record).FirstErr(); err != nil {
-		return fmt.Errorf("kafkabus: publish %s: %w", e.ID, err)
+		err = fmt.Errorf("kafkabus: publish %s: %w", e.ID, err)
+		fail(span, err)
+		return err
 	}
 	return nil
 }
@@ -211,8 +216,13 @@ func (c *Consumer) Run(ctx context.Context, handle Handler) error {
 // on shutdown, on ErrRetryLater, or when dead-lettering failed.
 func (c *Consumer) process(ctx, work context.Context, client *kgo.Client,
 	record *kgo.Record, handle Handler) error {
+	// Log lines and calls made from here on carry the record's trace.
+	work, span := startProcess(work, record, c.Group)
+	defer span.End()
+	ctx = trace.ContextWithSpan(ctx, span)
 	var e order.Event
 	if err := json.Unmarshal(record.Value, &e); err != nil {
+		fail(span, err)
 		return c.deadLetter(work, client, record,
 			"malformed event: "+err.Error())
 	}
@@ -220,12 +230,16 @@ func (c *Consumer) process(ctx, work context.Context, client *kgo.Client,
 		attemptCtx, cancel := context.WithTimeout(work, c.AttemptTimeout)
 		err := handle(attemptCtx, e)
 		cancel()
+		if err != nil {
+			span.RecordError(err) // one event per failed attempt
+		}
 		switch {
 		case err == nil:
 			return nil
 		case errors.Is(err, ErrRetryLater):
 			return err
 		case attempt >= c.MaxAttempts:
+			fail(span, err)
 			return c.deadLetter(work, client, record,
 				fmt.Sprintf("failed %d times, last: %v", attempt, err))
 		}

@@ -90,10 +90,16 @@ func (p *Publisher) Publish(ctx context.Context, e order.Event) error {
 	if err != nil {
 		return err
 	}
+	msg := nats.NewMsg(e.Type) // the subject is the event type
+	msg.Data = data
+	ctx, span := startSend(ctx, msg, e.ID)
+	defer span.End()
 	// The event id as message id makes a retried publish harmless.
-	_, err = p.js.Publish(ctx, e.Type, data, jetstream.WithMsgID(e.ID))
+	_, err = p.js.PublishMsg(ctx, msg, jetstream.WithMsgID(e.ID))
 	if err != nil {
-		return fmt.Errorf("natsbus: publish %s: %w", e.ID, err)
+		err = fmt.Errorf("natsbus: publish %s: %w", e.ID, err)
+		fail(span, err)
+		return err
 	}
 	return nil
 }
@@ -223,9 +229,13 @@ func (c *Consumer) Run(ctx context.Context, handle Handler) error {
 
 func (c *Consumer) process(ctx context.Context, msg jetstream.Msg,
 	handle Handler) {
+	// Log lines and calls made from here on carry the event's trace.
+	ctx, span := startProcess(ctx, msg, c.Durable)
+	defer span.End()
 	var e order.Event
 	if err := json.Unmarshal(msg.Data(), &e); err != nil {
 		// It can never be parsed: retrying would only loop.
+		fail(span, err)
 		c.deadLetter(ctx, msg, "malformed event: "+err.Error())
 		return
 	}
@@ -236,6 +246,7 @@ func (c *Consumer) process(ctx context.Context, msg jetstream.Msg,
 		c.settle(ctx, msg.DoubleAck(ctx))
 		return
 	}
+	fail(span, err)
 	delivered := 1
 	if meta, metaErr := msg.Metadata(); metaErr == nil {
 		delivered = int(meta.NumDelivered)
