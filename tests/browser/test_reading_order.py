@@ -37,7 +37,7 @@ def test_sidebar_footer_and_home_follow_the_get_started_order(page, served_site,
     url, _ = served_site
     root = url + PREFIX[language]
     order = get_started_order(page, root)
-    assert len(order) == 8, order
+    assert len(order) == 10, order
 
     # The sidebar as each page of the path shows it (with navigation.prune a
     # page lists only its own section's pages): always in the path's order,
