@@ -16,10 +16,16 @@ _LINE = re.compile(r'<p class="(snippet-status\b[^"]*)">(.*?)</p>', re.S)
 _CHECKS = re.compile(r'<em class="snippet-status__checks" data-summary="([^"]*)">(.*?)</em>', re.S)
 
 
+_ABBR = re.compile(r"<abbr\b[^>]*>(.*?)</abbr>", re.S)
+
+
 def _disclosure(match: re.Match) -> str:
     summary, checks = match.groups()
+    # The print copy repeats the checks: without its tooltips, or a term
+    # would have two in one section.
+    printed = _ABBR.sub(r"\1", checks)
     return (f'<details class="snippet-status__details"><summary>{summary}</summary>'
-            f'<span>{checks}</span></details><span class="snippet-status__print">{checks}</span>')
+            f'<span>{checks}</span></details><span class="snippet-status__print">{printed}</span>')
 
 
 def _line(match: re.Match) -> str:

@@ -10,6 +10,7 @@ from site_server import ROOT
 
 LANGUAGES = {"sv": ("", "Ingen historik tillgänglig"), "en": ("en/", "No history available")}
 SECTIONS = ["bygga-distribuerade-system", "varfor-go", "arkitekturmonster", "observerbarhet",
+            "testa-distribuerade-system",
             "kubernetes-i-skala", "halsokontroller", "resurshantering", "infrastruktur-som-kod",
             "hemligheter-i-gitops"]
 

@@ -101,6 +101,8 @@ func TestRunFirstErrorCancelsTheOthers(t *testing.T) {
 	}
 }
 
+// --8<-- [start:wait-test]
+
 // synctest.Wait returns once every goroutine in the bubble is blocked, so
 // the test can look at how many jobs run at once without sleeping.
 func TestRunNeverRunsMoreThanNJobsAtOnce(t *testing.T) {
@@ -115,12 +117,13 @@ func TestRunNeverRunsMoreThanNJobsAtOnce(t *testing.T) {
 
 		done := make(chan error, 1)
 		go func() {
-			done <- workerpool.Run(t.Context(), 3, jobs, func(context.Context, int) error {
-				running.Add(1)
-				<-gate
-				running.Add(-1)
-				return nil
-			})
+			done <- workerpool.Run(t.Context(), 3, jobs,
+				func(context.Context, int) error {
+					running.Add(1)
+					<-gate
+					running.Add(-1)
+					return nil
+				})
 		}()
 
 		synctest.Wait()
@@ -133,6 +136,8 @@ func TestRunNeverRunsMoreThanNJobsAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// --8<-- [end:wait-test]
 
 func TestRunRejectsZeroWorkers(t *testing.T) {
 	if err := workerpool.Run(t.Context(), 0, make(chan int), func(context.Context, int) error { return nil }); err == nil {

@@ -155,6 +155,10 @@ func TestSameIdempotencyKeyWithAnotherBodyIsRefused(t *testing.T) {
 	}
 }
 
+// --8<-- [start:bus-down-test]
+
+// NATS stops while the order service runs. An order still gets 201, and its
+// event reaches the stream once NATS is back on the same port and store.
 func TestOrderTakenWhileTheBusIsDownIsPublishedOnceItIsBack(t *testing.T) {
 	store := t.TempDir()
 	ns := startNATS(t, store, 0)
@@ -174,6 +178,10 @@ func TestOrderTakenWhileTheBusIsDownIsPublishedOnceItIsBack(t *testing.T) {
 	p.waitFor(func() bool { return eventsInStream(t, ns.ClientURL()) == 1 },
 		"the event being published after NATS came back")
 }
+
+// --8<-- [end:bus-down-test]
+
+// --8<-- [start:trickle-test]
 
 // trickle starts a request whose body never arrives in full, as a slow or
 // hostile client sends it, and returns the open connection.
@@ -213,6 +221,8 @@ func TestShutdownWithATricklingClientExitsZeroInTime(t *testing.T) {
 		t.Errorf("shutdown took %s, want about SHUTDOWN_TIMEOUT (2s)", took)
 	}
 }
+
+// --8<-- [end:trickle-test]
 
 func TestSecondSignalCutsTheDrainShort(t *testing.T) {
 	ns := startNATS(t, t.TempDir(), 0)

@@ -20,6 +20,8 @@ import (
 // The tests in this file run the real program, built once, against a real
 // NATS server and talk HTTP to it, as a client in production would.
 
+// --8<-- [start:build-once]
+
 var ordersBinary string
 
 func TestMain(m *testing.M) {
@@ -38,6 +40,8 @@ func TestMain(m *testing.M) {
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
+
+// --8<-- [end:build-once]
 
 // startNATS runs a NATS server with JetStream on a free port of 127.0.0.1.
 // Starting it again with the same storeDir and port keeps its streams.
