@@ -12,14 +12,12 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	natsserver "github.com/nats-io/nats-server/v2/server"
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
 	"example.com/orders/events/natsbus"
+	"example.com/orders/events/natsbus/natstest"
 	"example.com/orders/order"
 	"example.com/orders/postgres"
 	"example.com/orders/postgres/pgtest"
@@ -84,49 +82,6 @@ func (c *collector) publish(_ context.Context, e order.Event) error {
 	defer c.mu.Unlock()
 	c.ids = append(c.ids, e.ID)
 	return nil
-}
-
-// startJetStream runs a NATS server with JetStream in this process.
-func startJetStream(t *testing.T) jetstream.JetStream {
-	t.Helper()
-	ns, err := natsserver.NewServer(&natsserver.Options{
-		Host: "127.0.0.1", Port: natsserver.RANDOM_PORT, JetStream: true,
-		StoreDir: t.TempDir(), NoLog: true, NoSigs: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns.Start()
-	t.Cleanup(ns.Shutdown)
-	if !ns.ReadyForConnections(5 * time.Second) {
-		t.Fatal("nats-server did not start")
-	}
-	nc, err := nats.Connect(ns.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := natsbus.EnsureStream(t.Context(), js); err != nil {
-		t.Fatal(err)
-	}
-	return js
-}
-
-func messagesInStream(t *testing.T, js jetstream.JetStream) uint64 {
-	t.Helper()
-	stream, err := js.Stream(t.Context(), natsbus.Stream)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := stream.Info(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return info.State.Msgs
 }
 
 func TestCreateStoresTheOrderAndItsEventTogether(t *testing.T) {
@@ -212,7 +167,7 @@ func TestConcurrentCreatesWithOneKeyMakeOneOrderAndOneEvent(t *testing.T) {
 
 func TestBusDownAtCreateLosesNothing(t *testing.T) {
 	s := newStore(t)
-	js := startJetStream(t)
+	js := natstest.Start(t)
 	if _, _, err := s.Create(t.Context(), newOrder("o-1"),
 		order.Request{}); err != nil {
 		t.Fatal(err)
@@ -229,14 +184,14 @@ func TestBusDownAtCreateLosesNothing(t *testing.T) {
 	if n, err := s.PublishPending(t.Context(), 10, up); n != 1 || err != nil {
 		t.Fatalf("with the bus back: %d sent, %v; want 1", n, err)
 	}
-	if got := messagesInStream(t, js); got != 1 {
+	if got := natstest.Messages(t, js); got != 1 {
 		t.Errorf("%d events in the stream, want 1", got)
 	}
 }
 
 func TestCrashBetweenPublishAndMarkSentPublishesNoDuplicate(t *testing.T) {
 	s := newStore(t)
-	js := startJetStream(t)
+	js := natstest.Start(t)
 	if _, _, err := s.Create(t.Context(), newOrder("o-1"),
 		order.Request{}); err != nil {
 		t.Fatal(err)
@@ -274,7 +229,7 @@ func TestCrashBetweenPublishAndMarkSentPublishesNoDuplicate(t *testing.T) {
 	if sent != 1 {
 		t.Fatalf("after the crash: %d sent, want 1", sent)
 	}
-	if got := messagesInStream(t, js); got != 1 {
+	if got := natstest.Messages(t, js); got != 1 {
 		t.Errorf("%d events in the stream, want 1: Nats-Msg-Id "+
 			"must drop the second publish", got)
 	}

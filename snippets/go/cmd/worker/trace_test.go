@@ -12,9 +12,6 @@ import (
 	"testing"
 	"time"
 
-	natsserver "github.com/nats-io/nats-server/v2/server"
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -24,6 +21,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"example.com/orders/events/natsbus"
+	"example.com/orders/events/natsbus/natstest"
 	"example.com/orders/logging"
 	"example.com/orders/order"
 	"example.com/orders/tracing"
@@ -42,36 +40,6 @@ func useSpans(t *testing.T) *tracetest.InMemoryExporter {
 		otel.SetTextMapPropagator(prevProp)
 	})
 	return spans
-}
-
-// startJetStream runs a real NATS server with JetStream on a free port.
-func startJetStream(t *testing.T) jetstream.JetStream {
-	t.Helper()
-	ns, err := natsserver.NewServer(&natsserver.Options{
-		Host: "127.0.0.1", Port: natsserver.RANDOM_PORT, JetStream: true,
-		StoreDir: t.TempDir(), NoLog: true, NoSigs: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns.Start()
-	t.Cleanup(ns.Shutdown)
-	if !ns.ReadyForConnections(5 * time.Second) {
-		t.Fatal("NATS server did not start")
-	}
-	nc, err := nats.Connect(ns.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := natsbus.EnsureStream(t.Context(), js); err != nil {
-		t.Fatal(err)
-	}
-	return js
 }
 
 // lockedBuffer collects log lines written from several goroutines.
@@ -151,7 +119,7 @@ func attr(s tracetest.SpanStub, key attribute.Key) string {
 func TestOneTraceFollowsAnOrderFromTheAPIToThePaymentProvider(
 	t *testing.T) {
 	spans := useSpans(t)
-	js := startJetStream(t)
+	js := natstest.Start(t)
 	logs := &lockedBuffer{}
 	log := logging.New(logs, nil)
 

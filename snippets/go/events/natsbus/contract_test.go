@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"example.com/orders/contract"
+	"example.com/orders/events/natsbus/natstest"
 	"example.com/orders/order"
 )
 
@@ -15,7 +16,7 @@ import (
 // raw bytes, reaches the handler with every field filled in. A field the
 // consumer reads under another name would arrive empty and fail here.
 func TestConsumerReadsTheContractEvent(t *testing.T) {
-	js := startJetStream(t)
+	js := natstest.Start(t)
 	_, err := js.Publish(t.Context(), order.EventCreated,
 		contract.OrderCreated)
 	if err != nil {

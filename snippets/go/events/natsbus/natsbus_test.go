@@ -12,53 +12,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"example.com/orders/events/natsbus"
+	"example.com/orders/events/natsbus/natstest"
 	"example.com/orders/order"
 )
-
-// --8<-- [start:server]
-
-// startJetStream runs a real NATS server with JetStream inside the test
-// process, on a free port and with its store in a temporary folder.
-func startJetStream(t *testing.T) jetstream.JetStream {
-	t.Helper()
-	srv, err := server.NewServer(&server.Options{
-		Host:      "127.0.0.1",
-		Port:      server.RANDOM_PORT,
-		JetStream: true,
-		StoreDir:  t.TempDir(),
-		NoLog:     true,
-		NoSigs:    true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start()
-	t.Cleanup(srv.Shutdown)
-	if !srv.ReadyForConnections(5 * time.Second) {
-		t.Fatal("nats-server did not start")
-	}
-
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := natsbus.EnsureStream(t.Context(), js); err != nil {
-		t.Fatal(err)
-	}
-	return js
-}
-
-// --8<-- [end:server]
 
 func publish(t *testing.T, js jetstream.JetStream, ids ...string) {
 	t.Helper()
@@ -139,7 +98,7 @@ func runUntil(t *testing.T, c *natsbus.Consumer, h natsbus.Handler, done <-chan 
 // Every third event fails on its first attempt. JetStream delivers those
 // again, and in the end every event has been handled: none is lost.
 func TestFailedEventsAreRedeliveredAndNoneIsLost(t *testing.T) {
-	js := startJetStream(t)
+	js := natstest.Start(t)
 	orders := ids(30)
 	publish(t, js, orders...)
 
@@ -167,7 +126,7 @@ func TestFailedEventsAreRedeliveredAndNoneIsLost(t *testing.T) {
 // A worker stops (a deploy) and events keep arriving. The durable consumer
 // remembers its position, so the next worker continues where it left off.
 func TestDurableConsumerResumesAfterRestart(t *testing.T) {
-	js := startJetStream(t)
+	js := natstest.Start(t)
 	// The stopped consumer's last pull request can outlive it by a moment and
 	// take an event nobody will ever ack; the server redelivers it after
 	// AckWait. A short AckWait keeps that case from stalling the test.
@@ -197,7 +156,7 @@ func TestDurableConsumerResumesAfterRestart(t *testing.T) {
 }
 
 func TestPublishingTheSameEventTwiceStoresItOnce(t *testing.T) {
-	js := startJetStream(t)
+	js := natstest.Start(t)
 	publish(t, js, "ord-1", "ord-1") // e.g. a retry after a timeout
 
 	info, err := js.Stream(t.Context(), natsbus.Stream)
@@ -210,7 +169,7 @@ func TestPublishingTheSameEventTwiceStoresItOnce(t *testing.T) {
 }
 
 func TestPublishFailsFastWhileDisconnected(t *testing.T) {
-	js := startJetStream(t)
+	js := natstest.Start(t)
 	js.Conn().Close()
 
 	err := natsbus.NewPublisher(js).Publish(t.Context(), order.Order{ID: "ord-1"}.CreatedEvent())
@@ -254,7 +213,7 @@ func deadLetters(t *testing.T, js jetstream.JetStream,
 // --8<-- [start:dead-letter-test]
 
 func TestEventThatAlwaysFailsIsDeadLetteredWithTheReason(t *testing.T) {
-	js := startJetStream(t)
+	js := natstest.Start(t)
 	publish(t, js, "ord-1")
 	var attempts atomic.Int64
 	parked := make(chan struct{})
@@ -288,7 +247,7 @@ func TestEventThatAlwaysFailsIsDeadLetteredWithTheReason(t *testing.T) {
 // --8<-- [end:dead-letter-test]
 
 func TestMalformedEventIsDeadLetteredAtOnce(t *testing.T) {
-	js := startJetStream(t)
+	js := natstest.Start(t)
 	if _, err := js.Publish(t.Context(), "order.created",
 		[]byte("{not json")); err != nil {
 		t.Fatal(err)
@@ -313,7 +272,7 @@ func TestMalformedEventIsDeadLetteredAtOnce(t *testing.T) {
 }
 
 func TestRetryLaterIsNotCountedTowardsTheLimit(t *testing.T) {
-	js := startJetStream(t)
+	js := natstest.Start(t)
 	publish(t, js, "ord-1")
 	c := consumer(js)
 	c.Backoff = []time.Duration{5 * time.Millisecond}
@@ -337,7 +296,7 @@ func TestRetryLaterIsNotCountedTowardsTheLimit(t *testing.T) {
 // Events already pulled when shutdown starts are handed back at once,
 // not left unacknowledged until AckWait (30 s here) runs out.
 func TestShutdownHandsBackWhatWasPulled(t *testing.T) {
-	js := startJetStream(t)
+	js := natstest.Start(t)
 	publish(t, js, ids(20)...)
 	c := consumer(js)
 	c.Workers = 2
