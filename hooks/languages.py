@@ -13,6 +13,9 @@ builds together and is responsible for exactly four things:
 3. every page links to the same page in the other language, both in the
    language switcher and as ``hreflang`` alternates;
 4. ``mkdocs serve`` also watches the English sources.
+
+Under ``mkdocs serve`` the next English build's process is started ahead of
+the save that needs it (hooks/prestarted.py).
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root
+from hooks import prestarted  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.languages")
 
@@ -131,12 +137,12 @@ def on_pre_build(config):
         if code == PRIMARY:
             continue
         output = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-{code}-", dir=site_dir.parent))
-        command = [sys.executable, "-m", _builder(), "build", "--config-file", str(root / config_file),
-                   "--site-dir", str(output)] + (["--strict"] if config.strict else [])
+        arguments = ["build", "--config-file", str(root / config_file),
+                     "--site-dir", str(output)] + (["--strict"] if config.strict else [])
         # Its config inherits site_url from SITE_URL: the primary's, one folder down.
         environment = {**os.environ, "SITE_URL": posixpath.join(config.site_url or "/", prefix)}
         log.info("Building the %s site into %s", code, site_dir / prefix)
-        _running[code] = (subprocess.Popen(command, cwd=root, env=environment), output)
+        _running[code] = (prestarted.run(_builder(), arguments, environment, root), output)
 
 
 def _builder() -> str:
@@ -161,6 +167,7 @@ def on_post_build(config):
         shutil.rmtree(target, ignore_errors=True)
         output.chmod(0o755)  # mkdtemp makes it private; a site folder is world-readable
         output.rename(target)
+    prestarted.prepare(_builder(), Path(config.config_file_path).parent)
     if failed:
         raise PluginError(f"the {', '.join(failed)} build failed: its messages are above")
 
@@ -175,6 +182,15 @@ def _stop_other_builds() -> None:
         process.terminate()
         process.wait()
         shutil.rmtree(output, ignore_errors=True)
+
+
+def on_startup(command, dirty):
+    if command == "serve":
+        prestarted.enable()
+
+
+def on_shutdown():
+    prestarted.discard()
 
 
 def on_serve(server, config, builder):

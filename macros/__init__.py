@@ -19,14 +19,18 @@ Inside indented Markdown (tabs, admonitions) pipe a call through `indent(4)`.
 """
 
 import posixpath
+import sys
 from pathlib import Path
 
-from verify.paths import PRIMARY_LANGUAGE, rel
+# The repository root, for verify/: mkdocs-macros puts it on the path,
+# Zensical's macros do not.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from verify.paths import PRIMARY_LANGUAGE, rel  # noqa: E402
 
-from . import blocks, exercises, glossary, latest_changes, reading_time
-from .embedding import Embedder
-from .messages import text
-from .translation_status import status_table
+from . import blocks, build_config, exercises, glossary, latest_changes, reading_time  # noqa: E402
+from .embedding import Embedder  # noqa: E402
+from .messages import text  # noqa: E402
+from .translation_status import status_table  # noqa: E402
 
 
 # The reader's page on how the code is verified; status lines link to it
@@ -36,13 +40,14 @@ VERIFICATION_PAGE = "verifiering.md"
 
 def define_env(env):
     """Register the macros for one language build (runs once per build)."""
+    conf = build_config.of(env)
     embedder = Embedder(
-        language=env.conf.theme["language"],
-        strict=bool(env.conf.strict),
-        repo_url=env.conf.repo_url,
+        language=conf.language,
+        strict=conf.strict,
+        repo_url=conf.repo_url,
         page_path=lambda: rel_page(env),
         verification_page=VERIFICATION_PAGE if has_page(env, VERIFICATION_PAGE) else None,
-        page_uri=lambda: env.page.file.src_uri if getattr(env, "page", None) else "",
+        page_uri=lambda: build_config.page_uri(env),
     )
     env.macro(embedder.snippet, "snippet")
     env.macro(embedder.helm_template, "helm_template")
@@ -50,15 +55,13 @@ def define_env(env):
     env.macro(embedder.go_example, "go_example")
     env.macro(embedder.kubectl_output, "kubectl_output")
     env.macro(embedder.illustrative, "illustrative")
-    register_path_macros(env)
-    register_reference_macros(env)
+    register_path_macros(env, conf)
+    register_reference_macros(env, conf)
 
 
-def register_path_macros(env):
+def register_path_macros(env, conf: build_config.BuildConfig):
     """The macros that guide a reader: reading times, exercises, latest changes."""
-    language = env.conf.theme["language"]
-    docs_dir = Path(env.conf.docs_dir)
-    repo = Path(env.conf.config_file_path).parent
+    language, docs_dir, repo = conf.language, conf.docs_dir, conf.root
     # An untranslated page falls back to the primary language's page (hooks/languages.py).
     primary_docs = docs_dir.parent / PRIMARY_LANGUAGE
 
@@ -73,20 +76,20 @@ def register_path_macros(env):
     def about(section: str) -> str | None:
         if not has_page(env, VERIFICATION_PAGE):
             return None
-        here = posixpath.dirname(env.page.file.src_uri)
+        here = posixpath.dirname(build_config.page_uri(env))
         return f"{posixpath.relpath(VERIFICATION_PAGE, here or '.')}#{section}"
 
     def latest_changes_of_pages(limit: int = 5) -> str:
         """The latest commits that changed this language's pages, or a notice."""
         changes = latest_changes.recent_changes(repo, docs_dir, limit)
-        return latest_changes.render(changes, docs_dir, env.page.file.src_uri, text(language, "no_history"))
+        return latest_changes.render(changes, docs_dir, build_config.page_uri(env), text(language, "no_history"))
 
     def clone_command() -> str:
         """`git clone` of this repository (REPO_URL) and `cd` into it, as a
         block a reader can copy and run; a notice when the build has no URL."""
-        if not env.conf.repo_url:
+        if not conf.repo_url:
             return f"*{text(language, 'no_repo_url')}*\n"
-        url = env.conf.repo_url.rstrip("/").removesuffix(".git")
+        url = conf.repo_url.rstrip("/").removesuffix(".git")
         return f"```bash\ngit clone {url}.git\ncd {url.rsplit('/', 1)[-1]}\n```\n"
 
     env.macro(reading_time_of, "reading_time")
@@ -101,33 +104,33 @@ def register_path_macros(env):
     env.macro(latest_changes_of_pages, "latest_changes")
 
 
-def register_reference_macros(env):
+def register_reference_macros(env, conf: build_config.BuildConfig):
     """The glossary (page and tooltips) and the translation status."""
-    language = env.conf.theme["language"]
+    language = conf.language
     terms = glossary.load()
     glossary.enable_tooltips(env.conf, terms, language)
     # The page that shows the glossary explains every term itself: no tooltips.
     glossary_pages = set()
     glossary.enable_tooltip_rules(
-        env.conf, lambda: getattr(env, "page", None) is not None and env.page.file.src_uri in glossary_pages)
+        env.conf, lambda: build_config.page_uri(env) in glossary_pages)
 
     def glossary_table() -> str:
         """The glossary page's terms (docs/glossary.yml), one section each."""
-        glossary_pages.add(env.page.file.src_uri)
+        glossary_pages.add(build_config.page_uri(env))
         return glossary.table(terms, language)
 
     env.macro(glossary_table, "glossary_table")
-    env.macro(lambda: status_table(language, env.page.file.src_uri), "translation_status")
+    env.macro(lambda: status_table(language, build_config.page_uri(env)), "translation_status")
 
 
 def has_page(env, name: str) -> bool:
     """Whether this language's docs (or the primary language's, which an
     untranslated page falls back to) have the page."""
-    docs_dir = Path(env.conf.docs_dir)
+    docs_dir = build_config.of(env).docs_dir
     return (docs_dir / name).is_file() or (docs_dir.parent / PRIMARY_LANGUAGE / name).is_file()
 
 
 def rel_page(env) -> str:
     """The page being rendered, as a path from the repository root."""
-    page = getattr(env, "page", None)
-    return rel(Path(page.file.abs_src_path)) if page else "(unknown page)"
+    source = build_config.page_source(env)
+    return rel(source) if source else "(unknown page)"

@@ -71,14 +71,14 @@ def served_site():
     """The real site, built strictly for and served on a local port."""
     import shutil
 
-    from site_server import REPO_URL, build, free_port, serve, world_readable_tempdir
+    from site_server import OWNER, REPO_URL, build, free_port, serve, world_readable_tempdir
 
     folder = world_readable_tempdir()
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     # As published: with a repository, so source links, "report a problem"
     # and the clone command are there to test (no page fetches from it).
-    build(folder / "site", url, {"REPO_URL": REPO_URL})
+    build(folder / "site", url, {"REPO_URL": REPO_URL, **OWNER})
     with serve(folder / "site", port) as served:
         yield served, folder / "site"
     shutil.rmtree(folder, ignore_errors=True)

@@ -9,6 +9,7 @@ compared by content, never by exit code."""
 from __future__ import annotations
 
 import html.parser
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,12 +82,27 @@ def differences(expected: Path, actual: Path, limit_per_page: int = 3) -> list[s
         a, b = read_page(expected / page), read_page(actual / page)
         for aspect in ("links", "heading_ids", "snippet_status", "code"):
             left, right = getattr(a, aspect), getattr(b, aspect)
+            if aspect == "links":  # where a link leads, however it is spelt ("..", "./..")
+                left, right = ([_target(page, href) for href in hrefs] for hrefs in (left, right))
             if left != right:
                 lost = [x for x in left if x not in right][:limit_per_page]
                 gained = [x for x in right if x not in left][:limit_per_page]
                 found.append(f"{page}: {aspect} differ ({len(left)} vs {len(right)}); "
                              f"only in the first: {_short(lost)}; only in the second: {_short(gained)}")
     return found
+
+
+def _target(page: str, href: str) -> str:
+    """The site path and fragment an internal link on `page` leads to."""
+    path, hash_, fragment = href.partition("#")
+    if not path:
+        resolved = page
+    elif path.startswith("/"):
+        resolved = path.lstrip("/")
+    else:
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    resolved = re.sub(r"(^|/)index\.html$", r"\1", resolved).strip("/").removeprefix(".")
+    return resolved + hash_ + fragment
 
 
 def identical_apart_from_generator(expected: Path, actual: Path) -> list[str]:

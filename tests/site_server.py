@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # The repository the tested site is built for (REPO_URL), as the published one is.
 REPO_URL = "https://github.com/example/kunskapsbas"
+OWNER = {"SITE_OWNER": "example", "SITE_OWNER_URL": "https://github.com/example"}
 
 
 def free_port() -> int:

@@ -1,6 +1,7 @@
 """The benchmark's own parts: page-weight figures add up, its server really
 sends gzip, it picks the pages to audit from the site, its report names every
-page below target, and the scale copies take every page."""
+page below target, the scale copies take every page, and the build's
+baseline gets every page as the macros expanded it."""
 
 import gzip
 import shutil
@@ -10,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench import frontend, gzip_server, lighthouse, page_weight, report, scale  # noqa: E402
+from bench import build, frontend, gzip_server, lighthouse, page_weight, report, scale  # noqa: E402
 
 
 def test_page_weight_categories_add_up_to_the_total():
@@ -79,3 +80,13 @@ def test_cold_setup_phases_run_until_the_next_phase_starts():
     assert cold_setup.phases(timed, end=1000.0) == [
         ("Python virtual environment", 20.0), ("pip install (requirements.lock)", 90.0),
         ("go install helm", 720.0), ("make verify (go test -race, helm, kustomize, ...)", 170.0)]
+
+
+def test_build_baseline_gets_every_page_as_the_macros_expanded_it(tmp_path):
+    pages = build.expanded_pages(tmp_path)
+    for language in ("sv", "en"):
+        written = {p.relative_to(ROOT / "docs" / language) for p in (ROOT / "docs" / language).rglob("*.md")}
+        assert {p.relative_to(pages / language) for p in (pages / language).rglob("*.md")} == written
+    go_page = (pages / "sv" / "varfor-go.md").read_text()
+    assert "{{ snippet(" not in go_page
+    assert "``` go title=" in go_page and "snippet-status" in go_page

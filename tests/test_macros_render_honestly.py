@@ -100,3 +100,16 @@ def test_broken_region_markers_fail_the_build(project):
         result = project.build(strict=False)
         assert result.returncode != 0 or "Macro Rendering Error" in result.stderr + result.stdout
         assert message in result.stderr + result.stdout, result.stderr
+
+
+def test_dev_build_before_the_tools_are_set_up_says_where_output_comes_from(project):
+    """`make serve` sets up only the site: a page with helm or kustomize
+    output must still render, and say the output comes from make verify."""
+    (project.root / ".tools").unlink()
+    (project.root / ".tools" / "bin").mkdir(parents=True)
+    result = project.build(strict=False)
+    assert result.returncode == 0, result.stderr
+    assert "Macro Rendering Error" not in result.stdout + result.stderr
+    html = page_html(project)
+    assert html.count("Utdata visas när make verify har kört.") == 2
+    assert "The output appears once make verify has run." in page_html(project, "en")
