@@ -15,7 +15,7 @@ const (
 	// FailureThreshold consecutive failures open the breaker.
 	FailureThreshold = 5
 	// OpenTimeout is how long the breaker stays open before it lets one
-	// trial call through (half-open).
+	// trial call through (half-open), unless NewBreaker is told otherwise.
 	OpenTimeout = 30 * time.Second
 )
 
@@ -31,27 +31,21 @@ type Breaker struct {
 	cb   *gobreaker.CircuitBreaker[struct{}]
 }
 
-// NewBreaker wraps next. onStateChange, if not nil, is told about every
-// state change; log it, it is the first sign of a provider outage.
-func NewBreaker(next Charger,
+// NewBreaker wraps next. It stays open for openFor (OpenTimeout in
+// production; shorter in a test that plays a whole outage). onStateChange,
+// if not nil, is told about every state change; log it, it is the first
+// sign of a provider outage.
+func NewBreaker(next Charger, openFor time.Duration,
 	onStateChange func(from, to gobreaker.State)) *Breaker {
 	settings := gobreaker.Settings{
 		Name:        "payment",
 		MaxRequests: 1, // half-open: a single trial call decides
-		Timeout:     OpenTimeout,
+		Timeout:     openFor,
 		ReadyToTrip: func(c gobreaker.Counts) bool {
 			return c.ConsecutiveFailures >= FailureThreshold
 		},
-		// A declined card is a correct answer from a healthy provider.
-		IsSuccessful: func(err error) bool {
-			return err == nil || errors.Is(err,
-				ErrDeclined)
-		},
-		// Our own shutdown cancelling a call says nothing about the provider.
-		IsExcluded: func(err error) bool {
-			return errors.Is(err,
-				context.Canceled)
-		},
+		IsSuccessful: healthy,
+		IsExcluded:   notTheProvider,
 	}
 	if onStateChange != nil {
 		settings.OnStateChange = func(_ string,
@@ -61,6 +55,18 @@ func NewBreaker(next Charger,
 	}
 	return &Breaker{next: next,
 		cb: gobreaker.NewCircuitBreaker[struct{}](settings)}
+}
+
+// healthy tells the breaker which answers show a working provider: a
+// declined card is a correct answer from a healthy provider.
+func healthy(err error) bool {
+	return err == nil || errors.Is(err, ErrDeclined)
+}
+
+// notTheProvider is a failure that says nothing about the provider: our
+// own shutdown cancelling a call.
+func notTheProvider(err error) bool {
+	return errors.Is(err, context.Canceled)
 }
 
 // --8<-- [end:settings]
@@ -76,6 +82,14 @@ func (b *Breaker) Charge(ctx context.Context,
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err,
 		gobreaker.ErrTooManyRequests) {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err) // failed fast
+	}
+	if !healthy(err) && !notTheProvider(err) &&
+		b.State() == gobreaker.StateOpen {
+		// This failure opened the breaker, or it was the half-open trial
+		// call: it belongs to the outage, not to this order. Without this,
+		// every failed trial during a long outage would count against the
+		// order it happened to carry, until that order is dead-lettered.
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return err
 }

@@ -36,9 +36,10 @@ func TestBreakerOpensFailsFastAndRecovers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := &provider{err: errDown}
 		var changes []string
-		b := payment.NewBreaker(p, func(from, to gobreaker.State) {
-			changes = append(changes, fmt.Sprintf("%s->%s", from, to))
-		})
+		b := payment.NewBreaker(p, payment.OpenTimeout,
+			func(from, to gobreaker.State) {
+				changes = append(changes, fmt.Sprintf("%s->%s", from, to))
+			})
 		charge := func() error { return b.Charge(t.Context(), "ord-1", 3000) }
 
 		// Closed: every call reaches the provider until the threshold.
@@ -85,16 +86,22 @@ func TestBreakerOpensFailsFastAndRecovers(t *testing.T) {
 func TestFailedTrialCallReopens(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := &provider{err: errDown}
-		b := payment.NewBreaker(p, nil)
+		b := payment.NewBreaker(p, payment.OpenTimeout, nil)
 		for range payment.FailureThreshold {
 			b.Charge(t.Context(), "ord-1", 1)
 		}
 		time.Sleep(payment.OpenTimeout + time.Second)
 
-		b.Charge(t.Context(), "ord-1", 1) // the trial call fails too
+		// The trial call fails too. The order it carried is not at
+		// fault: it must wait like the others, not count a failure.
+		err := b.Charge(t.Context(), "ord-1", 1)
 
 		if b.State() != gobreaker.StateOpen {
 			t.Errorf("state = %s, want open again", b.State())
+		}
+		if !errors.Is(err, payment.ErrUnavailable) || !errors.Is(err, errDown) {
+			t.Errorf("failed trial: err = %v, want ErrUnavailable "+
+				"wrapping the provider's error", err)
 		}
 		time.Sleep(payment.OpenTimeout - time.Second)
 		if err := b.Charge(t.Context(), "ord-1", 1); !errors.Is(err, payment.ErrUnavailable) {
@@ -106,7 +113,7 @@ func TestFailedTrialCallReopens(t *testing.T) {
 func TestDeclinesAndCancellationsDoNotOpenTheBreaker(t *testing.T) {
 	for _, err := range []error{fmt.Errorf("%w: card expired", payment.ErrDeclined), context.Canceled} {
 		p := &provider{err: err}
-		b := payment.NewBreaker(p, nil)
+		b := payment.NewBreaker(p, payment.OpenTimeout, nil)
 		for range 3 * payment.FailureThreshold {
 			b.Charge(t.Context(), "ord-1", 1)
 		}
