@@ -1,13 +1,17 @@
 """Live editing: seconds from saving a page to `mkdocs serve` serving the
-rebuilt page, on the real dev server in a copy of the project."""
+rebuilt page, on the real dev server in a copy of the project, split by the
+server's own log lines into noticing the save and rebuilding."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import subprocess
+import threading
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .timing import Timing
@@ -38,7 +42,32 @@ def _wait_for(url: str, present: str | None, absent: str | None, timeout: float)
     raise SystemExit(f"bench: {url} did not show the edit within {timeout} s")
 
 
-def measure(runs: int, language: str = "sv") -> Timing:
+@dataclass
+class LiveEdit:
+    saved_to_served: Timing
+    noticed: list[float] = field(default_factory=list)  # save -> "Building documentation..."
+    rebuilt: list[float] = field(default_factory=list)  # that line -> the last "Documentation built"
+
+    @property
+    def noticed_median(self) -> float:
+        return statistics.median(self.noticed) if self.noticed else float("nan")
+
+    @property
+    def rebuilt_median(self) -> float:
+        return statistics.median(self.rebuilt) if self.rebuilt else float("nan")
+
+
+def _phases(log: list[tuple[float, str]], saved: float, served: float) -> tuple[float, float] | None:
+    """When the server started rebuilding after the save, and how long its
+    builds (both languages) took, from its log lines."""
+    started = [t for t, line in log if saved <= t <= served and "Building documentation..." in line]
+    done = [t for t, line in log if saved <= t <= served and "Documentation built in" in line]
+    if not started or not done:
+        return None
+    return started[0] - saved, done[-1] - started[0]
+
+
+def measure(runs: int, language: str = "sv") -> LiveEdit:
     folder = tempdir("live")
     project = copy_project(folder / "project")
     page, path = PAGES[language]
@@ -47,8 +76,16 @@ def measure(runs: int, language: str = "sv") -> Timing:
     port = free_port()
     url = f"http://127.0.0.1:{port}/{path}"
     server = subprocess.Popen([MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
-                              cwd=project, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=project, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log: list[tuple[float, str]] = []
+
+    def read_log():
+        for line in server.stderr:
+            log.append((time.perf_counter(), line))
+
+    threading.Thread(target=read_log, daemon=True).start()
     timing = Timing()
+    result = LiveEdit(timing)
     try:
         _wait_for(url, None, None, STARTUP_TIMEOUT)
         for n in range(runs):
@@ -56,7 +93,11 @@ def measure(runs: int, language: str = "sv") -> Timing:
             source.write_text(original + f"\n{marker}\n")
             started = time.perf_counter()
             _wait_for(url, marker, None, REBUILD_TIMEOUT)
-            timing.runs.append(time.perf_counter() - started)
+            served = time.perf_counter()
+            timing.runs.append(served - started)
+            if phases := _phases(log, started, served):
+                result.noticed.append(phases[0])
+                result.rebuilt.append(phases[1])
             timing.load = os.getloadavg()
             source.write_text(original)  # restore, and let the server settle on it
             _wait_for(url, None, marker, REBUILD_TIMEOUT)
@@ -68,4 +109,4 @@ def measure(runs: int, language: str = "sv") -> Timing:
         except subprocess.TimeoutExpired:
             server.kill()
         shutil.rmtree(folder, ignore_errors=True)
-    return timing
+    return result
