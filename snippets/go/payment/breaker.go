@@ -15,7 +15,7 @@ const (
 	// FailureThreshold consecutive failures open the breaker.
 	FailureThreshold = 5
 	// OpenTimeout is how long the breaker stays open before it lets one
-	// trial call through (half-open).
+	// trial call through (half-open), unless NewBreaker is told otherwise.
 	OpenTimeout = 30 * time.Second
 )
 
@@ -31,14 +31,16 @@ type Breaker struct {
 	cb   *gobreaker.CircuitBreaker[struct{}]
 }
 
-// NewBreaker wraps next. onStateChange, if not nil, is told about every
-// state change; log it, it is the first sign of a provider outage.
-func NewBreaker(next Charger,
+// NewBreaker wraps next. It stays open for openFor (OpenTimeout in
+// production; shorter in a test that plays a whole outage). onStateChange,
+// if not nil, is told about every state change; log it, it is the first
+// sign of a provider outage.
+func NewBreaker(next Charger, openFor time.Duration,
 	onStateChange func(from, to gobreaker.State)) *Breaker {
 	settings := gobreaker.Settings{
 		Name:        "payment",
 		MaxRequests: 1, // half-open: a single trial call decides
-		Timeout:     OpenTimeout,
+		Timeout:     openFor,
 		ReadyToTrip: func(c gobreaker.Counts) bool {
 			return c.ConsecutiveFailures >= FailureThreshold
 		},

@@ -36,7 +36,7 @@ func TestBreakerOpensFailsFastAndRecovers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := &provider{err: errDown}
 		var changes []string
-		b := payment.NewBreaker(p, func(from, to gobreaker.State) {
+		b := payment.NewBreaker(p, payment.OpenTimeout, func(from, to gobreaker.State) {
 			changes = append(changes, fmt.Sprintf("%s->%s", from, to))
 		})
 		charge := func() error { return b.Charge(t.Context(), "ord-1", 3000) }
@@ -85,7 +85,7 @@ func TestBreakerOpensFailsFastAndRecovers(t *testing.T) {
 func TestFailedTrialCallReopens(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := &provider{err: errDown}
-		b := payment.NewBreaker(p, nil)
+		b := payment.NewBreaker(p, payment.OpenTimeout, nil)
 		for range payment.FailureThreshold {
 			b.Charge(t.Context(), "ord-1", 1)
 		}
@@ -106,7 +106,7 @@ func TestFailedTrialCallReopens(t *testing.T) {
 func TestDeclinesAndCancellationsDoNotOpenTheBreaker(t *testing.T) {
 	for _, err := range []error{fmt.Errorf("%w: card expired", payment.ErrDeclined), context.Canceled} {
 		p := &provider{err: err}
-		b := payment.NewBreaker(p, nil)
+		b := payment.NewBreaker(p, payment.OpenTimeout, nil)
 		for range 3 * payment.FailureThreshold {
 			b.Charge(t.Context(), "ord-1", 1)
 		}

@@ -18,9 +18,10 @@ func ExampleBreaker() {
 		calls++
 		return errors.New("connect: connection refused")
 	})
-	b := payment.NewBreaker(provider, func(from, to gobreaker.State) {
-		fmt.Printf("breaker: %s -> %s\n", from, to)
-	})
+	b := payment.NewBreaker(provider, payment.OpenTimeout,
+		func(from, to gobreaker.State) {
+			fmt.Printf("breaker: %s -> %s\n", from, to)
+		})
 
 	for i := 1; i <= payment.FailureThreshold+1; i++ {
 		err := b.Charge(context.Background(), fmt.Sprintf("ord-%d", i), 3000)

@@ -50,6 +50,9 @@ import (
 	"example.com/orders/tracing"
 )
 
+// durable names the worker's JetStream consumer, shared by its replicas.
+const durable = "payments"
+
 func main() {
 	ctx, abort, stop := server.Signals()
 	defer stop()
@@ -107,7 +110,7 @@ func run(ctx context.Context, abort <-chan struct{}, args []string,
 		return err
 	}
 
-	charger := newCharger(*paymentURL, log)
+	breaker := newCharger(*paymentURL, payment.OpenTimeout, log)
 
 	probes := health.New()
 	probes.AddReadinessCheck("nats", func(context.Context) error {
@@ -119,6 +122,11 @@ func run(ctx context.Context, abort <-chan struct{}, args []string,
 	probes.MarkStarted()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// --8<-- [start:register-metrics]
+	metrics := newWorkerMetrics(reg)
+	reg.MustRegister(newPendingCollector(js, durable, log),
+		newBreakerCollector(breaker.State))
+	// --8<-- [end:register-metrics]
 	mux := http.NewServeMux()
 	probes.Register(mux)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
@@ -129,8 +137,8 @@ func run(ctx context.Context, abort <-chan struct{}, args []string,
 
 	// --8<-- [start:run]
 	consumer := &natsbus.Consumer{
-		JS: js, Durable: "payments", Workers: *workers,
-		AckWait: 30 * time.Second, Log: log,
+		JS: js, Durable: durable, Workers: *workers,
+		AckWait: 30 * time.Second, Log: log, Observe: metrics.observe,
 		// Six tries over about three minutes, then the dead-letter stream.
 		MaxDeliver: 6,
 		Backoff: []time.Duration{time.Second, 5 * time.Second,
@@ -145,7 +153,9 @@ func run(ctx context.Context, abort <-chan struct{}, args []string,
 			Abort: abort,
 		})
 	})
-	g.Go(func() error { return consumer.Run(ctx, chargeOrder(charger, log)) })
+	g.Go(func() error {
+		return consumer.Run(ctx, chargeOrder(breaker, log, metrics))
+	})
 	log.Info("consuming order events", "nats", *natsURL,
 		"workers", *workers, "probes", ln.Addr().String())
 	return g.Wait()
@@ -155,8 +165,10 @@ func run(ctx context.Context, abort <-chan struct{}, args []string,
 // --8<-- [start:charger]
 
 // newCharger charges through the provider at paymentURL, or only logs
-// without one, behind a circuit breaker either way.
-func newCharger(paymentURL string, log *slog.Logger) payment.Charger {
+// without one, behind a circuit breaker either way that stays open for
+// openFor after the provider failed.
+func newCharger(paymentURL string, openFor time.Duration,
+	log *slog.Logger) *payment.Breaker {
 	var charger payment.Charger = payment.LogCharger{Log: log}
 	if paymentURL != "" {
 		charger = &payment.HTTPClient{BaseURL: paymentURL,
@@ -166,7 +178,7 @@ func newCharger(paymentURL string, log *slog.Logger) payment.Charger {
 				Transport: otelhttp.NewTransport(http.DefaultTransport),
 			}}
 	}
-	return payment.NewBreaker(charger, func(from, to gobreaker.State) {
+	return payment.NewBreaker(charger, openFor, func(from, to gobreaker.State) {
 		log.Warn("payment circuit breaker",
 			"from", from.String(), "to", to.String())
 	})
@@ -177,9 +189,11 @@ func newCharger(paymentURL string, log *slog.Logger) payment.Charger {
 // --8<-- [start:handler]
 
 // chargeOrder is the worker's business logic: charge every new order once.
-func chargeOrder(charger payment.Charger, log *slog.Logger) natsbus.Handler {
+func chargeOrder(charger payment.Charger, log *slog.Logger,
+	m *workerMetrics) natsbus.Handler {
 	return func(ctx context.Context, e order.Event) error {
 		if e.Type != order.EventCreated {
+			m.skipped()
 			return nil // not ours: acknowledge and move on
 		}
 		switch {
@@ -189,7 +203,9 @@ func chargeOrder(charger payment.Charger, log *slog.Logger) natsbus.Handler {
 			return fmt.Errorf("order %s: negative total %d",
 				e.OrderID, e.TotalCents)
 		case e.TotalCents == 0:
-			return nil // free items: nothing to charge
+			// Free items: nothing to charge, so the order is settled.
+			m.settled(outcomeSkipped, e)
+			return nil
 		}
 		err := charger.Charge(ctx, e.OrderID, e.TotalCents)
 		switch {
@@ -197,6 +213,7 @@ func chargeOrder(charger payment.Charger, log *slog.Logger) natsbus.Handler {
 			// Retrying cannot change the answer; a person has to act.
 			log.WarnContext(ctx, "payment declined",
 				"order_id", e.OrderID, "err", err)
+			m.settled(outcomeDeclined, e)
 			return nil
 		case errors.Is(err, payment.ErrUnavailable):
 			// The breaker is open: the provider's outage, not this
@@ -210,6 +227,7 @@ func chargeOrder(charger payment.Charger, log *slog.Logger) natsbus.Handler {
 		}
 		log.InfoContext(ctx, "order charged",
 			"order_id", e.OrderID, "amount_cents", e.TotalCents)
+		m.settled(outcomeCharged, e)
 		return nil
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"example.com/orders/order"
 	"example.com/orders/payment"
 )
@@ -62,7 +64,8 @@ func TestChargeOrder(t *testing.T) {
 				return tt.chargeErr
 			})
 
-			err := chargeOrder(charger, slog.New(slog.DiscardHandler))(t.Context(), tt.event)
+			err := chargeOrder(charger, slog.New(slog.DiscardHandler),
+				newWorkerMetrics(prometheus.NewRegistry()))(t.Context(), tt.event)
 
 			if (err != nil) != tt.wantRetry || calls != tt.wantCalls {
 				t.Errorf("err = %v after %d calls, want retry=%v after %d", err, calls, tt.wantRetry, tt.wantCalls)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -24,6 +25,7 @@ import (
 	"example.com/orders/events/natsbus/natstest"
 	"example.com/orders/logging"
 	"example.com/orders/order"
+	"example.com/orders/payment"
 	"example.com/orders/tracing"
 )
 
@@ -152,8 +154,9 @@ func TestOneTraceFollowsAnOrderFromTheAPIToThePaymentProvider(
 	worker := &natsbus.Consumer{JS: js, Durable: "payments", Workers: 1,
 		AckWait: 30 * time.Second, MaxDeliver: 3, Log: log}
 	g.Go(func() error {
-		return worker.Run(ctx, chargeOrder(newCharger(provider.URL, log),
-			log))
+		return worker.Run(ctx, chargeOrder(newCharger(provider.URL,
+			payment.OpenTimeout, log),
+			log, newWorkerMetrics(prometheus.NewRegistry())))
 	})
 
 	resp, err := http.Post(orders.URL+"/orders", "application/json",

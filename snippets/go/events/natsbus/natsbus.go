@@ -138,7 +138,31 @@ type Consumer struct {
 	// failure, and so on; the last entry repeats.
 	Backoff []time.Duration
 	Log     *slog.Logger
+	// Observe, if set, is told how each delivery ended, for metrics. It
+	// runs on the worker's goroutine: keep it fast.
+	Observe func(Delivery)
 }
+
+// --8<-- [start:delivery]
+
+// Delivery is what happened to one delivery of an event.
+type Delivery struct {
+	Event   order.Event // the zero Event if it could not be parsed
+	Attempt int         // 1 the first time the event is delivered
+	Took    time.Duration
+	Result  Result
+}
+
+// Result is how a delivery ended.
+type Result int
+
+const (
+	Acknowledged Result = iota // handled; the handler returned nil
+	Retried                    // handed back, to be delivered again
+	DeadLettered               // parked in the dead-letter stream
+)
+
+// --8<-- [end:delivery]
 
 // retryDelay is the wait after the nth failed delivery.
 func (c *Consumer) retryDelay(n int) time.Duration {
@@ -232,33 +256,41 @@ func (c *Consumer) process(ctx context.Context, msg jetstream.Msg,
 	// Log lines and calls made from here on carry the event's trace.
 	ctx, span := startProcess(ctx, msg, c.Durable)
 	defer span.End()
-	var e order.Event
-	if err := json.Unmarshal(msg.Data(), &e); err != nil {
+	d := Delivery{Attempt: 1}
+	if meta, err := msg.Metadata(); err == nil {
+		d.Attempt = int(meta.NumDelivered)
+	}
+	start := time.Now()
+	defer func() {
+		if c.Observe != nil {
+			d.Took = time.Since(start)
+			c.Observe(d)
+		}
+	}()
+	if err := json.Unmarshal(msg.Data(), &d.Event); err != nil {
 		// It can never be parsed: retrying would only loop.
 		fail(span, err)
-		c.deadLetter(ctx, msg, "malformed event: "+err.Error())
+		d.Result = c.deadLetter(ctx, msg, "malformed event: "+err.Error())
 		return
 	}
-	err := handle(ctx, e)
+	err := handle(ctx, d.Event)
 	if err == nil {
 		// DoubleAck waits for the server to confirm, so a handled event is
 		// not delivered again because an acknowledgement was lost.
 		c.settle(ctx, msg.DoubleAck(ctx))
+		d.Result = Acknowledged
 		return
 	}
 	fail(span, err)
-	delivered := 1
-	if meta, metaErr := msg.Metadata(); metaErr == nil {
-		delivered = int(meta.NumDelivered)
-	}
-	if delivered >= c.MaxDeliver && !errors.Is(err, ErrRetryLater) {
-		c.deadLetter(ctx, msg, fmt.Sprintf("failed %d times, last: %v",
-			delivered, err))
+	if d.Attempt >= c.MaxDeliver && !errors.Is(err, ErrRetryLater) {
+		d.Result = c.deadLetter(ctx, msg,
+			fmt.Sprintf("failed %d times, last: %v", d.Attempt, err))
 		return
 	}
-	c.Log.WarnContext(ctx, "event failed, will retry", "event_id", e.ID,
-		"delivery", delivered, "err", err)
-	c.settle(ctx, msg.NakWithDelay(c.retryDelay(delivered)))
+	c.Log.WarnContext(ctx, "event failed, will retry",
+		"event_id", d.Event.ID, "delivery", d.Attempt, "err", err)
+	c.settle(ctx, msg.NakWithDelay(c.retryDelay(d.Attempt)))
+	d.Result = Retried
 }
 
 // --8<-- [end:process]
@@ -268,8 +300,9 @@ func (c *Consumer) process(ctx context.Context, msg jetstream.Msg,
 // deadLetter parks msg in the dead-letter stream with the reason, and
 // takes it out of the consumer. Its headers go with it, so whatever they
 // carry (a trace, say) still leads back to where the event came from.
+// It returns Retried if the event could not be parked.
 func (c *Consumer) deadLetter(ctx context.Context, msg jetstream.Msg,
-	reason string) {
+	reason string) Result {
 	dead := nats.NewMsg(DeadLetterPrefix + msg.Subject())
 	dead.Data = msg.Data()
 	for k, v := range msg.Headers() {
@@ -287,11 +320,12 @@ func (c *Consumer) deadLetter(ctx context.Context, msg jetstream.Msg,
 		c.Log.ErrorContext(ctx, "could not dead-letter event",
 			"reason", reason, "err", err)
 		c.settle(ctx, msg.NakWithDelay(c.retryDelay(len(c.Backoff))))
-		return
+		return Retried
 	}
 	c.Log.ErrorContext(ctx, "event dead-lettered", "subject", dead.Subject,
 		"source", id, "reason", reason)
 	c.settle(ctx, msg.TermWithReason(reason))
+	return DeadLettered
 }
 
 // --8<-- [end:dead-letter]
