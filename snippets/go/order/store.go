@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"time"
 )
 
 // --8<-- [start:store]
@@ -49,6 +50,23 @@ type Outbox interface {
 
 // --8<-- [end:store]
 
+// --8<-- [start:backlog]
+
+// Backlog is what an outbox holds that is not sent yet. A backlog that
+// grows, or an oldest row that gets older, means events are not leaving:
+// the bus is down or the relay is stuck.
+type Backlog struct {
+	Rows   int
+	Oldest time.Time // when the oldest unsent row was stored; zero if none
+}
+
+// BacklogReader reports an outbox's backlog, for metrics.
+type BacklogReader interface {
+	Backlog(ctx context.Context) (Backlog, error)
+}
+
+// --8<-- [end:backlog]
+
 // MemoryStore is a Store and Outbox in memory, safe for concurrent use.
 // It forgets everything when the process ends: for tests and laptops.
 type MemoryStore struct {
@@ -59,10 +77,12 @@ type MemoryStore struct {
 	relay   sync.Mutex       // one PublishPending at a time
 }
 
-// pending is an event in the outbox and the trace it was created in.
+// pending is an event in the outbox, the trace it was created in and
+// when it was stored.
 type pending struct {
-	event Event
-	trace TraceContext
+	event  Event
+	trace  TraceContext
+	stored time.Time
 }
 
 type keyed struct {
@@ -90,8 +110,8 @@ func (s *MemoryStore) Create(ctx context.Context, o Order, req Request) (
 		s.keys[req.Key] = keyed{orderID: o.ID, fingerprint: req.Fingerprint}
 	}
 	s.orders[o.ID] = cloneOrder(o) // the caller's slice must not alias ours
-	s.pending = append(s.pending,
-		pending{event: o.CreatedEvent(), trace: CaptureTrace(ctx)})
+	s.pending = append(s.pending, pending{event: o.CreatedEvent(),
+		trace: CaptureTrace(ctx), stored: time.Now()})
 	return o, false, nil
 }
 
@@ -128,6 +148,17 @@ func (s *MemoryStore) PublishPending(ctx context.Context, limit int,
 	s.pending = s.pending[sent:]
 	s.mu.Unlock()
 	return sent, err
+}
+
+// Backlog implements BacklogReader.
+func (s *MemoryStore) Backlog(context.Context) (Backlog, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := Backlog{Rows: len(s.pending)}
+	if b.Rows > 0 {
+		b.Oldest = s.pending[0].stored
+	}
+	return b, nil
 }
 
 func cloneOrder(o Order) Order {

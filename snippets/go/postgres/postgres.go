@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -233,7 +234,31 @@ func (s *Store) PublishPending(ctx context.Context, limit int,
 
 // --8<-- [end:relay]
 
+// --8<-- [start:backlog]
+
+// Backlog implements order.BacklogReader. Both reads use the partial index
+// of unsent rows, so they stay cheap at every scrape however long the
+// table grows.
+func (s *Store) Backlog(ctx context.Context) (order.Backlog, error) {
+	var b order.Backlog
+	var oldest *time.Time
+	err := s.db.QueryRow(ctx, `SELECT count(*), (SELECT created_at
+			FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT 1)
+		FROM outbox WHERE sent_at IS NULL`).Scan(&b.Rows, &oldest)
+	if err != nil {
+		return order.Backlog{}, fmt.Errorf("postgres: outbox backlog: %w",
+			err)
+	}
+	if oldest != nil {
+		b.Oldest = oldest.UTC()
+	}
+	return b, nil
+}
+
+// --8<-- [end:backlog]
+
 var (
-	_ order.Store  = (*Store)(nil)
-	_ order.Outbox = (*Store)(nil)
+	_ order.Store         = (*Store)(nil)
+	_ order.Outbox        = (*Store)(nil)
+	_ order.BacklogReader = (*Store)(nil)
 )

@@ -310,3 +310,39 @@ func TestRelayContinuesTheTraceOfTheRequestThatAcceptedTheOrder(
 			got, request.SpanContext())
 	}
 }
+
+// The backlog is the unsent rows and the time the oldest was stored: the
+// first of two here, until the relay has sent both.
+func TestBacklogReportsUnsentRowsAndTheOldest(t *testing.T) {
+	s := newStore(t)
+	var between time.Time // after the first row, before the second
+	for _, id := range []string{"o-1", "o-2"} {
+		if _, _, err := s.Create(t.Context(), newOrder(id),
+			order.Request{}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+		if between.IsZero() {
+			between = time.Now()
+		}
+	}
+	b, err := s.Backlog(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// PostgreSQL runs on this machine, so its clock is ours.
+	if b.Rows != 2 || !b.Oldest.Before(between) ||
+		b.Oldest.Before(between.Add(-time.Second)) {
+		t.Errorf("backlog %+v, want 2 rows, the oldest stored just "+
+			"before %s", b, between)
+	}
+
+	sent := func(context.Context, order.Event) error { return nil }
+	if _, err := s.PublishPending(t.Context(), 10, sent); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := s.Backlog(t.Context()); err != nil || b.Rows != 0 ||
+		!b.Oldest.IsZero() {
+		t.Errorf("backlog %+v, %v after sending, want empty", b, err)
+	}
+}

@@ -273,6 +273,9 @@ func TestOrdersInPostgreSQLSurviveARestartAndTheirEventsABusOutage(
 	if a.status != http.StatusCreated {
 		t.Fatalf("status %d %v, want 201 with NATS down", a.status, a.body)
 	}
+	if got := scrape(t, p)["orders_outbox_unsent_rows"]; got != 1 {
+		t.Errorf("unsent rows in PostgreSQL = %g, want 1", got)
+	}
 	p.signal(syscall.SIGTERM)
 	if code, _ := p.wait(30 * time.Second); code != 0 {
 		t.Fatalf("exit code %d:\n%s", code, p.log())
@@ -282,6 +285,9 @@ func TestOrdersInPostgreSQLSurviveARestartAndTheirEventsABusOutage(
 	p = startOrders(t, env...)
 	p.waitFor(func() bool { return eventsInStream(t, ns.ClientURL()) == 1 },
 		"the stored event being published after the restart")
+	p.waitFor(func() bool {
+		return scrape(t, p)["orders_outbox_unsent_rows"] == 0
+	}, "the PostgreSQL outbox reported empty")
 	if got := get(p.url("/orders/" + a.body["id"].(string))); got != 200 {
 		t.Errorf("GET the order after a restart: %d, want 200", got)
 	}

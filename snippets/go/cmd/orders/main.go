@@ -153,6 +153,8 @@ func run(ctx context.Context, abort <-chan struct{},
 		return err
 	}
 	defer closeStore()
+	store = newCountedStore(store, reg)
+	reg.MustRegister(newOutboxCollector(store, log))
 
 	// --8<-- [start:wiring]
 	mux := http.NewServeMux()
@@ -223,6 +225,7 @@ func apiMiddleware(log *slog.Logger,
 type store interface {
 	order.Store
 	order.Outbox
+	order.BacklogReader
 }
 
 // openStore connects to PostgreSQL when a URL is given and migrates it;

@@ -10,6 +10,13 @@
 //	-payment-url URL   payment provider (PAYMENT_URL); without it charges are
 //	                   only logged
 //	-workers N         events handled at once (default 4)
+//	-max-deliver N     tries per event before it goes to the dead-letter
+//	                   stream (MAX_DELIVER, default 6)
+//	-retry-backoff L   waits before each retry, comma-separated Go
+//	                   durations, the last repeating (RETRY_BACKOFF,
+//	                   default "1s,5s,15s,30s,2m0s")
+//	-breaker-open-for D  how long the payment circuit breaker stays open
+//	                   before a trial call (BREAKER_OPEN_FOR, default 30s)
 //
 // LOG_LEVEL sets the log level (default "info"). The listener serves
 // /livez, /readyz, /startupz and /metrics.
@@ -70,7 +77,14 @@ func run(ctx context.Context, abort <-chan struct{}, args []string,
 	addr := flags.String("addr", cmp.Or(getenv("ADDR"), ":8081"), "listen address for the probes")
 	paymentURL := flags.String("payment-url", getenv("PAYMENT_URL"), "payment provider base URL (empty: only log charges)")
 	workers := flags.Int("workers", 4, "events handled at once")
+	policy := defaultRetryPolicy()
+	if err := policy.addFlags(flags, getenv); err != nil {
+		return err
+	}
 	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if err := policy.check(); err != nil {
 		return err
 	}
 	var level slog.Level
@@ -110,7 +124,7 @@ func run(ctx context.Context, abort <-chan struct{}, args []string,
 		return err
 	}
 
-	breaker := newCharger(*paymentURL, payment.OpenTimeout, log)
+	breaker := newCharger(*paymentURL, policy.breakerOpenFor, log)
 
 	probes := health.New()
 	probes.AddReadinessCheck("nats", func(context.Context) error {
@@ -139,10 +153,7 @@ func run(ctx context.Context, abort <-chan struct{}, args []string,
 	consumer := &natsbus.Consumer{
 		JS: js, Durable: durable, Workers: *workers,
 		AckWait: 30 * time.Second, Log: log, Observe: metrics.observe,
-		// Six tries over about three minutes, then the dead-letter stream.
-		MaxDeliver: 6,
-		Backoff: []time.Duration{time.Second, 5 * time.Second,
-			15 * time.Second, 30 * time.Second, 2 * time.Minute},
+		MaxDeliver: policy.maxDeliver, Backoff: policy.backoff,
 	}
 	// The probe server and the consumer stop together: on SIGTERM, or when
 	// either of them fails.
