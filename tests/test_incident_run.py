@@ -115,7 +115,7 @@ def test_ctrl_c_stops_every_process_of_the_run():
         if not line:
             break
         seen.append(line)
-        if "system up:" in line:
+        if "system up in" in line:
             pids = [int(part.rstrip("),")) for part in line.split("(pid ")[1:]]
             break
     assert len(pids) == 5, "".join(seen) + run.stderr.read()

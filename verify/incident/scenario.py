@@ -98,9 +98,10 @@ class Incident:
             self.provider_recovers()
             self.nothing_lost()
             self.out.record("timeline", "\n".join(self.out.timeline))
-            return self.out.texts
         finally:
             self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)  # passed: nothing to look into
+        return self.out.texts
 
     def stop(self) -> None:
         self._feeding.clear()
@@ -143,7 +144,9 @@ class Incident:
                f"evaluation_interval {prometheus.EVALUATION_INTERVAL}"]
             + changes
             + [f"OTEL_BSP_SCHEDULE_DELAY={OTEL_BATCH_DELAY_MS} (ms)"]))
-        self.out.note("system up: " + ", ".join(
+        took = time.monotonic() - self.out.started
+        self.out.started = time.monotonic()  # the timeline starts with a running system
+        self.out.note(f"system up in {took:.0f}s (build included): " + ", ".join(
             f"{name} (pid {pid})" for name, pid in self.system.pids().items()))
 
     def healthy_traffic(self) -> None:
@@ -200,6 +203,11 @@ class Incident:
             f"alert {DEAD_LETTER_ALERT}: {alert['state']}",
         ]))
         self.out.note(f"{stored} event(s) in {DEAD_LETTERS}; alert {DEAD_LETTER_ALERT} {alert['state']}")
+        # The whole alerts page at this moment: what else the outage set off.
+        self.out.record("alerts-active", "\n".join(
+            f"{a['labels'].get('alertname')}  {a['state']}  severity={a['labels'].get('severity', '-')}"
+            f"  since {a['activeAt']}"
+            for a in sorted(self.api.alerts(), key=lambda a: (a['activeAt'], a['labels'].get('alertname', '')))))
 
     def follow_one_failed_order(self) -> None:
         dead = jetstream.get_message(self.nats_url, DEAD_LETTERS, 1)
@@ -245,6 +253,13 @@ class Incident:
                 return spans
             return Seen(f"spans so far: {[(s.service, s.name) for s in spans]}")
         spans = self.until("the order's spans reach the trace receiver", 15, whole_trace)
+        # Each traceparent the provider received names a client span of the
+        # worker as its parent: the call is in the trace, not beside it.
+        clients = {s.span_id for s in spans if s.kind == "client" and s.service == "worker"}
+        strays = [c.traceparent for c in calls if c.traceparent.split("-")[2] not in clients]
+        if strays:
+            raise StepFailed(f"traceparents the provider received name no client span of the trace: "
+                             f"{strays}\n{_format_trace(spans)}")
         self.out.record("trace-spans", _format_trace(spans))
         self.out.note(f"trace {trace_id}: {len(spans)} spans from "
                       + ", ".join(sorted({s.service for s in spans})))
@@ -406,6 +421,15 @@ def _format_trace(spans) -> str:
 
 
 def new_run_folder() -> Path:
+    """A folder for one run; a failed run's folder stays, with its logs,
+    until a later run finds its process gone."""
+    for old in RUNS.glob("run-*"):
+        try:
+            os.kill(int(old.name.split("-")[1]), 0)
+        except ProcessLookupError:
+            shutil.rmtree(old, ignore_errors=True)
+        except (ValueError, IndexError, PermissionError):
+            pass
     folder = RUNS / f"run-{os.getpid()}-{threading.get_ident()}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
