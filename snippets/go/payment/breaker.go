@@ -44,16 +44,8 @@ func NewBreaker(next Charger, openFor time.Duration,
 		ReadyToTrip: func(c gobreaker.Counts) bool {
 			return c.ConsecutiveFailures >= FailureThreshold
 		},
-		// A declined card is a correct answer from a healthy provider.
-		IsSuccessful: func(err error) bool {
-			return err == nil || errors.Is(err,
-				ErrDeclined)
-		},
-		// Our own shutdown cancelling a call says nothing about the provider.
-		IsExcluded: func(err error) bool {
-			return errors.Is(err,
-				context.Canceled)
-		},
+		IsSuccessful: healthy,
+		IsExcluded:   notTheProvider,
 	}
 	if onStateChange != nil {
 		settings.OnStateChange = func(_ string,
@@ -63,6 +55,18 @@ func NewBreaker(next Charger, openFor time.Duration,
 	}
 	return &Breaker{next: next,
 		cb: gobreaker.NewCircuitBreaker[struct{}](settings)}
+}
+
+// healthy tells the breaker which answers show a working provider: a
+// declined card is a correct answer from a healthy provider.
+func healthy(err error) bool {
+	return err == nil || errors.Is(err, ErrDeclined)
+}
+
+// notTheProvider is a failure that says nothing about the provider: our
+// own shutdown cancelling a call.
+func notTheProvider(err error) bool {
+	return errors.Is(err, context.Canceled)
 }
 
 // --8<-- [end:settings]
@@ -78,6 +82,14 @@ func (b *Breaker) Charge(ctx context.Context,
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err,
 		gobreaker.ErrTooManyRequests) {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err) // failed fast
+	}
+	if !healthy(err) && !notTheProvider(err) &&
+		b.State() == gobreaker.StateOpen {
+		// This failure opened the breaker, or it was the half-open trial
+		// call: it belongs to the outage, not to this order. Without this,
+		// every failed trial during a long outage would count against the
+		// order it happened to carry, until that order is dead-lettered.
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return err
 }

@@ -91,10 +91,16 @@ func TestFailedTrialCallReopens(t *testing.T) {
 		}
 		time.Sleep(payment.OpenTimeout + time.Second)
 
-		b.Charge(t.Context(), "ord-1", 1) // the trial call fails too
+		// The trial call fails too. The order it carried is not at
+		// fault: it must wait like the others, not count a failure.
+		err := b.Charge(t.Context(), "ord-1", 1)
 
 		if b.State() != gobreaker.StateOpen {
 			t.Errorf("state = %s, want open again", b.State())
+		}
+		if !errors.Is(err, payment.ErrUnavailable) || !errors.Is(err, errDown) {
+			t.Errorf("failed trial: err = %v, want ErrUnavailable "+
+				"wrapping the provider's error", err)
 		}
 		time.Sleep(payment.OpenTimeout - time.Second)
 		if err := b.Charge(t.Context(), "ord-1", 1); !errors.Is(err, payment.ErrUnavailable) {

@@ -11,7 +11,8 @@ import (
 )
 
 // The provider is down. After FailureThreshold failures the breaker opens,
-// and the next charge fails at once without calling the provider.
+// and the next charge fails at once without calling the provider. The
+// failure that opened it is the outage's too, so it is reported as such.
 func ExampleBreaker() {
 	calls := 0
 	provider := payment.ChargerFunc(func(context.Context, string, int64) error {
@@ -34,7 +35,7 @@ func ExampleBreaker() {
 	// ord-3: connect: connection refused
 	// ord-4: connect: connection refused
 	// breaker: closed -> open
-	// ord-5: connect: connection refused
+	// ord-5: payment provider unavailable: connect: connection refused
 	// ord-6: payment provider unavailable: circuit breaker is open
 	// calls to the provider: 5
 }
