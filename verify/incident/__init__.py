@@ -4,7 +4,7 @@ on-call engineer sees recorded as the unit ``incident:payment-outage``.
 
     system.py      the processes: PostgreSQL, NATS, the order API, the
                    worker, Prometheus; free ports, stopped by PID
-    provider.py    the payment provider stand-in, switched to failing and back
+    provider.py    the payment provider stand-in: healthy, degraded, down, back
     otlp.py        the OTLP/HTTP receiver the programs export spans to
     jetstream.py   reading the dead-letter stream back (JetStream API)
     prometheus.py  the project's rules with short alert timings; the HTTP API

@@ -1,5 +1,6 @@
-"""A payment provider stand-in: POST /charges answers 200 (charged) or, once
-switched to failing, 503, as a provider in an outage does. It keeps every
+"""A payment provider stand-in: POST /charges answers 200 (charged) while
+healthy; degraded, it answers 503 to two calls of every three, as a
+struggling provider does; down, it answers 503 to every call. It keeps every
 request it received, with the headers that matter to the incident: the
 Idempotency-Key (the order id) and the W3C traceparent."""
 
@@ -20,9 +21,13 @@ class Charge:
     status: int
 
 
+HEALTHY, DEGRADED, DOWN = "healthy", "degraded", "down"
+
+
 class Provider:
     def __init__(self) -> None:
-        self.failing = False
+        self.mode = HEALTHY
+        self._calls = 0
         self.charges: list[Charge] = []
         self._lock = threading.Lock()
         provider = self
@@ -34,13 +39,14 @@ class Provider:
                 if self.path != "/charges":
                     self._answer(404, {"error": "not found"})
                     return
-                status = 503 if provider.failing else 200
                 order_id = self.headers.get("Idempotency-Key", "")
                 try:
                     order_id = order_id or json.loads(body).get("order_id", "")
                 except ValueError:
                     pass
                 with provider._lock:
+                    provider._calls += 1
+                    status = provider._status(provider._calls)
                     provider.charges.append(Charge(time.monotonic(), order_id,
                                                    self.headers.get("traceparent", ""), status))
                 self._answer(status, {"status": "charged"} if status == 200
@@ -60,6 +66,15 @@ class Provider:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def _status(self, call: int) -> int:
+        if self.mode == DOWN:
+            return 503
+        # Every third call goes through: never five failures in a row, so
+        # the worker's breaker stays closed and each order takes its chances.
+        if self.mode == DEGRADED and call % 3:
+            return 503
+        return 200
 
     @property
     def url(self) -> str:

@@ -1,6 +1,7 @@
 """The payment outage, run for real: orders come in, the payment provider
-starts failing, and the run records what an on-call engineer sees, step by
-step, until the provider is back and the alert has resolved.
+first fails two calls of three, then every call, and the run records what
+an on-call engineer sees, step by step, until the provider is back and the
+alert has resolved.
 
 Each step waits for what it records, up to its deadline; a step that does
 not happen in time fails the run with what it saw instead. The outputs are
@@ -23,7 +24,7 @@ from pathlib import Path
 from ..paths import ROOT
 from . import jetstream, prometheus
 from .otlp import Receiver
-from .provider import Provider
+from .provider import DEGRADED, DOWN, HEALTHY, Provider
 from .system import System, SystemError, free_port, register, tool, unregister
 
 RUNS = ROOT / ".cache" / "incident"
@@ -90,11 +91,12 @@ class Incident:
         try:
             self.start()
             self.healthy_traffic()
-            self.provider_fails()
-            self.breaker_opens()
-            self.alert_fires()
+            self.provider_degrades()
             self.dead_letters()
             self.follow_one_failed_order()
+            self.provider_goes_down()
+            self.breaker_opens()
+            self.alert_fires()
             self.provider_recovers()
             self.nothing_lost()
             self.out.record("timeline", "\n".join(self.out.timeline))
@@ -159,12 +161,16 @@ class Incident:
                    or Seen(self.api.query('orders_events_handled_total')))
         self.out.note(f"{len(placed)} orders placed and charged; provider healthy")
 
-    def provider_fails(self) -> None:
-        self.provider.failing = True
-        self.out.note("payment provider starts answering 503 Service Unavailable")
+    def provider_degrades(self) -> None:
+        self.provider.mode = DEGRADED
+        self.out.note("payment provider degrades: 503 Service Unavailable to two calls of three")
         self._feeding.set()
         self._feeder = threading.Thread(target=self._feed, daemon=True)
         self._feeder.start()
+
+    def provider_goes_down(self) -> None:
+        self.provider.mode = DOWN
+        self.out.note("payment provider goes down: 503 Service Unavailable to every call")
 
     def breaker_opens(self) -> None:
         line = self.until("the worker logs the breaker opening", 60,
@@ -187,6 +193,11 @@ class Incident:
                             lambda: self.alert(BREAKER_ALERT, "firing") or Seen(self.api.alerts(BREAKER_ALERT)))
         self.out.record("alert-firing", _format_alert(firing))
         self.out.note(f"alert {BREAKER_ALERT}: firing")
+        # The whole alerts page when the page goes out: what else is active.
+        self.out.record("alerts-active", "\n".join(
+            f"{a['labels'].get('alertname')}  {a['state']}  severity={a['labels'].get('severity', '-')}"
+            f"  since {a['activeAt']}"
+            for a in sorted(self.api.alerts(), key=lambda a: (a['activeAt'], a['labels'].get('alertname', '')))))
 
     def dead_letters(self) -> None:
         counter = 'sum(orders_events_handled_total{outcome="dead_lettered"})'
@@ -195,19 +206,15 @@ class Incident:
                    and self.value(counter) >= 1 or Seen(self.api.query(counter)))
         stored = jetstream.stream_messages(self.nats_url, DEAD_LETTERS)
         counted = self.api.query('orders_events_handled_total{outcome="dead_lettered"}')
-        alert = self.until(f"{DEAD_LETTER_ALERT} goes pending or fires", 60,
-                           lambda: self.alert(DEAD_LETTER_ALERT) or Seen(self.api.alerts()))
+        alert = self.until(f"{DEAD_LETTER_ALERT} fires", 60,
+                           lambda: self.alert(DEAD_LETTER_ALERT, "firing") or Seen(self.api.alerts()))
         self.out.record("dead-letters", "\n".join([
             f"$ stream {DEAD_LETTERS}: {stored} message(s)",
             _format_vector(counted),
             f"alert {DEAD_LETTER_ALERT}: {alert['state']}",
         ]))
         self.out.note(f"{stored} event(s) in {DEAD_LETTERS}; alert {DEAD_LETTER_ALERT} {alert['state']}")
-        # The whole alerts page at this moment: what else the outage set off.
-        self.out.record("alerts-active", "\n".join(
-            f"{a['labels'].get('alertname')}  {a['state']}  severity={a['labels'].get('severity', '-')}"
-            f"  since {a['activeAt']}"
-            for a in sorted(self.api.alerts(), key=lambda a: (a['activeAt'], a['labels'].get('alertname', '')))))
+
 
     def follow_one_failed_order(self) -> None:
         dead = jetstream.get_message(self.nats_url, DEAD_LETTERS, 1)
@@ -265,8 +272,8 @@ class Incident:
                       + ", ".join(sorted({s.service for s in spans})))
 
     def provider_recovers(self) -> None:
-        self.provider.failing = False
-        self.out.note("payment provider answers 200 again")
+        self.provider.mode = HEALTHY
+        self.out.note("payment provider recovers: 200 to every call")
         line = self.until("the worker logs the breaker closing", 60,
                           lambda: self.log_line("worker", lambda e: e.get("msg") == "payment circuit breaker"
                                                 and e.get("to") == "closed") or self.last_lines("worker"))
