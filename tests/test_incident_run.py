@@ -166,3 +166,13 @@ def test_the_trace_receiver_decodes_what_the_sdk_sends():
     assert decoded.trace_id == bytes(range(16)).hex()
     assert decoded.parent_id == bytes(range(8, 16)).hex()
     assert (decoded.name, decoded.kind, decoded.status) == ("POST /charges", "client", "error")
+
+
+def test_the_nats_server_run_is_the_release_the_go_module_tests_against():
+    def required(go_mod: Path) -> str:
+        for line in go_mod.read_text().splitlines():
+            parts = line.split()
+            if "github.com/nats-io/nats-server/v2" in parts:
+                return parts[parts.index("github.com/nats-io/nats-server/v2") + 1]
+        raise AssertionError(f"{go_mod} does not require nats-server")
+    assert required(ROOT / "tools" / "nats-server" / "go.mod") == required(ROOT / "snippets" / "go" / "go.mod")

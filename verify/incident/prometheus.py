@@ -12,6 +12,7 @@ record, so the page says exactly what was shortened.
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.parse
 import urllib.request
@@ -62,10 +63,20 @@ def shortened_rules(into: Path) -> tuple[list[Path], list[str]]:
     return written, changes
 
 
+def runbook_address() -> str:
+    """The runbook page the alerts' runbook_url leads to: the site's address
+    (SITE_URL, as the build reads it; mkdocs.yml's default otherwise)."""
+    site = os.environ.get("SITE_URL") or "http://127.0.0.1:8000/"
+    return site.rstrip("/") + "/runbook/"
+
+
 def config(rule_files: list[Path], targets: dict[str, int]) -> str:
-    """Scrape each job (job name -> port on 127.0.0.1) and evaluate the rules."""
+    """Scrape each job (job name -> port on 127.0.0.1) and evaluate the rules.
+    The runbook's address is an external label, as in production
+    (snippets/prometheus/slo.rules.yaml says why)."""
     return yaml.safe_dump({
-        "global": {"scrape_interval": SCRAPE_INTERVAL, "evaluation_interval": EVALUATION_INTERVAL},
+        "global": {"scrape_interval": SCRAPE_INTERVAL, "evaluation_interval": EVALUATION_INTERVAL,
+                   "external_labels": {"runbook": runbook_address()}},
         "rule_files": [str(p) for p in rule_files],
         "scrape_configs": [
             {"job_name": job, "static_configs": [{"targets": [f"127.0.0.1:{port}"]}]}

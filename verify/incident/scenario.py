@@ -44,7 +44,10 @@ WORKER_FLAGS = {
 # Spans leave the programs in batches every 5 s by default; the run waits
 # for them, so it asks for half a second.
 OTEL_BATCH_DELAY_MS = "500"
-ORDERS_PER_SECOND = 4  # while the provider is down
+# Orders a second while the provider is degraded (enough for dead letters
+# within seconds) and while it is down (few enough that the consumer's
+# backlog stays under its alert's threshold, as it would in a minute at night).
+ORDERS_PER_SECOND = {DEGRADED: 4, DOWN: 1}
 MAX_ORDERS = 400  # the run's own traffic is bounded, whatever happens
 
 
@@ -185,7 +188,9 @@ class Incident:
         self.out.note(f'Prometheus: {expr}{{state="open"}} == 1')
 
     def alert_fires(self) -> None:
-        pending = self.until(f"{BREAKER_ALERT} goes pending", 30,
+        # Its rule asks whether the breaker was closed at any scrape in the
+        # last minute (a window, not shortened): a minute after it opened.
+        pending = self.until(f"{BREAKER_ALERT} goes pending", 120,
                              lambda: self.alert(BREAKER_ALERT, "pending") or Seen(self.api.alerts()))
         self.out.record("alert-pending", _format_alert(pending))
         self.out.note(f"alert {BREAKER_ALERT}: pending (active since {pending['activeAt']})")
@@ -357,7 +362,7 @@ class Incident:
                 self.place_order()
             except (OSError, urllib.error.URLError):
                 pass  # the system is stopping; the step that waits reports it
-            time.sleep(1 / ORDERS_PER_SECOND)
+            time.sleep(1 / ORDERS_PER_SECOND.get(self.provider.mode, 1))
 
     def log_lines(self, name: str, match) -> list[str]:
         found = []
