@@ -92,7 +92,7 @@ class Incident:
     def run(self) -> dict[str, str]:
         register(self.system)
         try:
-            self.start()
+            binaries = self.start()
             self.healthy_traffic()
             self.provider_degrades()
             self.dead_letters()
@@ -102,6 +102,7 @@ class Incident:
             self.alert_fires()
             self.provider_recovers()
             self.nothing_lost()
+            self.replay_dead_letters(binaries)
             self.out.record("timeline", "\n".join(self.out.timeline))
         finally:
             self.stop()
@@ -153,6 +154,7 @@ class Incident:
         self.out.started = time.monotonic()  # the timeline starts with a running system
         self.out.note(f"system up in {took:.0f}s (build included): " + ", ".join(
             f"{name} (pid {pid})" for name, pid in self.system.pids().items()))
+        return binaries
 
     def healthy_traffic(self) -> None:
         placed = [self.place_order() for _ in range(5)]
@@ -311,6 +313,45 @@ class Incident:
         self.out.record("settled", f"{len(self.orders)} orders accepted: {len(charged)} charged, "
                         f"{dead} in {DEAD_LETTERS}, 0 lost")
         self.out.note(f"{len(self.orders)} orders: {len(charged)} charged, {dead} dead-lettered, none lost")
+
+    def replay_dead_letters(self, binaries: dict[str, Path]) -> None:
+        """What the runbook says to do once the provider is healthy: list the
+        dead letters, replay them, and see every one of those orders charged."""
+        dead = {json.loads(jetstream.get_message(self.nats_url, DEAD_LETTERS, seq).data)["order_id"]
+                for seq in self.dead_sequences()}
+        listed = self.deadletters(binaries["deadletters"])
+        if not all(order_id in listed for order_id in dead) or len(listed.splitlines()) != len(dead) + 1:
+            raise StepFailed(f"deadletters lists other dead letters than {sorted(dead)}:\n{listed}")
+        self.out.record("deadletters-list", "$ deadletters\n" + listed)
+        replayed = self.deadletters(binaries["deadletters"], "-replay", "all")
+        self.out.record("deadletters-replay", "$ deadletters -replay all\n" + replayed)
+        self.out.note(f"{len(dead)} dead letter(s) replayed with deadletters -replay all")
+
+        def all_charged():
+            charged = {c.order_id for c in self.provider.received() if c.status == 200}
+            left = jetstream.stream_messages(self.nats_url, DEAD_LETTERS)
+            if dead <= charged and set(self.orders) <= charged and left == 0:
+                return charged
+            return Seen(f"not charged yet: {sorted(dead - charged)}; {left} left in {DEAD_LETTERS}")
+        charged = self.until("the replayed orders are charged", 30, all_charged)
+        self.out.record("replayed-charged", f"{len(self.orders)} orders accepted: {len(charged)} charged, "
+                        f"0 in {DEAD_LETTERS}")
+        self.out.note(f"every order charged: {len(charged)} of {len(self.orders)}")
+
+    def dead_sequences(self) -> list[int]:
+        info = jetstream.request(self.nats_url, f"$JS.API.STREAM.INFO.{DEAD_LETTERS}", {})
+        state = info["state"]
+        deleted = set(state.get("deleted") or [])
+        return [seq for seq in range(state["first_seq"], state["last_seq"] + 1) if seq not in deleted] \
+            if state["messages"] else []
+
+    def deadletters(self, binary: Path, *args: str) -> str:
+        result = subprocess.run([str(binary), "-nats", self.nats_url, *args],
+                                capture_output=True, text=True, timeout=60)
+        if result.returncode != 0:
+            raise StepFailed(f"deadletters {' '.join(args)} failed ({result.returncode}):\n"
+                             f"{result.stdout}{result.stderr}")
+        return result.stdout.rstrip("\n")
 
     # --- helpers --------------------------------------------------------------
 

@@ -101,15 +101,15 @@ class System:
     # --- building -----------------------------------------------------------
 
     def build(self) -> dict[str, Path]:
-        """The order API and the worker, built from snippets/go as their
-        images build them (no race detector: a production binary)."""
+        """The order API, the worker and the on-call's dead-letter tool,
+        built from snippets/go (no race detector: production binaries)."""
         go = shutil.which("go")
         if not go:
             raise SystemError("go is not on PATH: install Go 1.26")
         out = self.root / "bin"
         out.mkdir(parents=True, exist_ok=True)
         built = {}
-        for command in ("orders", "worker"):
+        for command in ("orders", "worker", "deadletters"):
             result = subprocess.run([go, "build", "-o", str(out / command), f"./cmd/{command}"],
                                     cwd=GO_MODULE, capture_output=True, text=True)
             if result.returncode != 0:
