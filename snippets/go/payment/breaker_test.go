@@ -36,9 +36,10 @@ func TestBreakerOpensFailsFastAndRecovers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := &provider{err: errDown}
 		var changes []string
-		b := payment.NewBreaker(p, payment.OpenTimeout, func(from, to gobreaker.State) {
-			changes = append(changes, fmt.Sprintf("%s->%s", from, to))
-		})
+		b := payment.NewBreaker(p, payment.OpenTimeout,
+			func(from, to gobreaker.State) {
+				changes = append(changes, fmt.Sprintf("%s->%s", from, to))
+			})
 		charge := func() error { return b.Charge(t.Context(), "ord-1", 3000) }
 
 		// Closed: every call reaches the provider until the threshold.

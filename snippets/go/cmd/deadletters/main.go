@@ -1,3 +1,5 @@
+// --8<-- [start:usage]
+
 // Command deadletters lists the order events in the dead-letter stream
 // and publishes them again once what made them fail is fixed.
 //
@@ -10,6 +12,8 @@
 // subject, the order, the trace id to look up and the reason it was parked.
 // A replayed event is handled by the worker as a new delivery.
 package main
+
+// --8<-- [end:usage]
 
 import (
 	"cmp"

@@ -128,8 +128,9 @@ func TestProviderOutageOpensTheBreakerAndLosesNoOrder(t *testing.T) {
 	// Open periods come and go while the provider stays down, each
 	// ending in a failed trial call; the events keep waiting, well past
 	// their three tries.
+	reopened := `"from":"half-open","to":"open"`
 	waitFor("the breaker opening again twice", func(map[string]float64) bool {
-		return strings.Count(logs.String(), `"from":"half-open","to":"open"`) >= 2
+		return strings.Count(logs.String(), reopened) >= 2
 	})
 	waitFor("events waiting", func(m map[string]float64) bool {
 		return m["orders_consumer_pending_messages"] > 0
@@ -140,7 +141,8 @@ func TestProviderOutageOpensTheBreakerAndLosesNoOrder(t *testing.T) {
 	})
 
 	m := scrapeWorker(t, addr)
-	if dead := m["orders_events_handled_total{outcome=dead_lettered}"]; dead > 0 {
+	dead := m["orders_events_handled_total{outcome=dead_lettered}"]
+	if dead > 0 {
 		t.Errorf("%g orders dead-lettered by an outage: the breaker's "+
 			"failures must not count against them", dead)
 	}
