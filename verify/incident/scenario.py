@@ -497,7 +497,8 @@ def versions() -> dict[str, str]:
     return {
         "nats-server": first_line([str(tool("nats-server")), "--version"]).split()[-1].removeprefix("v"),
         "Prometheus": first_line([str(tool("prometheus")), "--version"]).split()[2],
-        "PostgreSQL": first_line(["/usr/lib/postgresql/15/bin/postgres", "--version"]).split()[-1],
+        # "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
+        "PostgreSQL": first_line(["/usr/lib/postgresql/15/bin/postgres", "--version"]).split()[2],
     }
 
 
