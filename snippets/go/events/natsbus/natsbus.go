@@ -147,9 +147,9 @@ type Consumer struct {
 
 // Delivery is what happened to one delivery of an event.
 type Delivery struct {
-	Event   order.Event // the zero Event if it could not be parsed
-	Attempt int         // 1 the first time the event is delivered
-	Took    time.Duration
+	Event   order.Event   // the zero Event if it could not be parsed
+	Attempt int           // 1 the first time the event is delivered
+	Took    time.Duration // from receipt to acknowledgment or hand-back
 	Result  Result
 }
 
