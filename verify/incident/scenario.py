@@ -216,7 +216,7 @@ class Incident:
         alert = self.until(f"{DEAD_LETTER_ALERT} fires", 60,
                            lambda: self.alert(DEAD_LETTER_ALERT, "firing") or Seen(self.api.alerts()))
         self.out.record("dead-letters", "\n".join([
-            f"$ stream {DEAD_LETTERS}: {stored} message(s)",
+            f"JetStream stream {DEAD_LETTERS}: {stored} message(s)",
             _format_vector(counted),
             f"alert {DEAD_LETTER_ALERT}: {alert['state']}",
         ]))
@@ -322,9 +322,9 @@ class Incident:
         listed = self.deadletters(binaries["deadletters"])
         if not all(order_id in listed for order_id in dead) or len(listed.splitlines()) != len(dead) + 1:
             raise StepFailed(f"deadletters lists other dead letters than {sorted(dead)}:\n{listed}")
-        self.out.record("deadletters-list", "$ deadletters\n" + listed)
+        self.out.record("deadletters-list", f"$ deadletters -nats {self.nats_url}\n" + listed)
         replayed = self.deadletters(binaries["deadletters"], "-replay", "all")
-        self.out.record("deadletters-replay", "$ deadletters -replay all\n" + replayed)
+        self.out.record("deadletters-replay", f"$ deadletters -nats {self.nats_url} -replay all\n" + replayed)
         self.out.note(f"{len(dead)} dead letter(s) replayed with deadletters -replay all")
 
         def all_charged():
