@@ -176,3 +176,14 @@ def test_the_nats_server_run_is_the_release_the_go_module_tests_against():
                 return parts[parts.index("github.com/nats-io/nats-server/v2") + 1]
         raise AssertionError(f"{go_mod} does not require nats-server")
     assert required(ROOT / "tools" / "nats-server" / "go.mod") == required(ROOT / "snippets" / "go" / "go.mod")
+
+
+def test_a_run_that_cannot_start_stops_what_it_had_started(tmp_path, monkeypatch):
+    """The provider and trace receiver are in the run's own process: a run
+    that fails before they serve must still stop, not hang."""
+    monkeypatch.setattr(system, "TOOLS_BIN", tmp_path)  # no nats-server: refused before anything runs
+    incident = scenario.Incident(tmp_path / "run")
+    started = time.monotonic()
+    with pytest.raises(system.SystemError, match="nats-server is missing"):
+        incident.run()
+    assert time.monotonic() - started < 10

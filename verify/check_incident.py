@@ -18,6 +18,9 @@ def verify(unit: Unit, echo: bool = False) -> dict:
         outputs = Incident(folder, echo=echo).run()
     except (StepFailed, SystemError, Stopped) as failure:
         raise CheckFailed(f"python -m verify.incident ({unit.key})", str(failure)) from None
+    except Exception as error:  # noqa: BLE001 (a bug in the run is still a failed unit, with its cause)
+        raise CheckFailed(f"python -m verify.incident ({unit.key})",
+                          f"the run broke off: {type(error).__name__}: {error}") from error
     return {
         "checks": CHECKS,
         "tools": {"Go": go_version(), **versions()},

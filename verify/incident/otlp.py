@@ -161,7 +161,8 @@ class Receiver:
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread.is_alive():  # shutdown() waits for a loop that never ran otherwise
+            self._server.shutdown()
         self._server.server_close()
 
     def trace(self, trace_id: str) -> list[Span]:

@@ -85,7 +85,8 @@ class Provider:
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread.is_alive():  # shutdown() waits for a loop that never ran otherwise
+            self._server.shutdown()
         self._server.server_close()
 
     def received(self) -> list[Charge]:

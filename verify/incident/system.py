@@ -267,13 +267,15 @@ def _http_ok(url: str) -> bool:
 # stops them all (checks run in worker threads, which cannot catch signals).
 _running: list[System] = []
 _lock = threading.Lock()
+_stop_at_exit = False
 
 
 def register(system: System) -> None:
+    global _stop_at_exit
     with _lock:
-        if not _running and not getattr(register, "installed", False):
+        if not _stop_at_exit:
             atexit.register(stop_all)
-            register.installed = True
+            _stop_at_exit = True
         _running.append(system)
 
 
