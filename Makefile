@@ -9,8 +9,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS_BIN := .tools/bin
-GO_TOOLS := helm kustomize staticcheck kube-score helm-unittest actionlint sops age
-TOOLS := $(addprefix $(TOOLS_BIN)/,$(GO_TOOLS) promtool shellcheck)
+GO_TOOLS := helm kustomize staticcheck kube-score helm-unittest actionlint sops age nats-server
+TOOLS := $(addprefix $(TOOLS_BIN)/,$(GO_TOOLS) promtool prometheus shellcheck)
 # The control plane the manifests are applied to (verify/cluster.py): the
 # newest supported Kubernetes minor, the older one (suffix -1.36), etcd and
 # kwok's simulated nodes.
@@ -23,7 +23,7 @@ export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help setup serve build preview preview-number verify translations test bench lock clean postgresql
+.PHONY: help setup serve build preview preview-number verify incident translations test bench lock clean postgresql
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -40,6 +40,11 @@ serve: $(SITE_SETUP) ## Serve the site with live reload on http://127.0.0.1:8000
 
 verify: setup ## Prove every embedded snippet with the real tools
 	$(PY) -m verify
+
+# The payment outage on the real system (verify/incident), printing its
+# timeline; make verify runs the same when its record does not match.
+incident: setup ## Run the incident walkthrough's payment outage and print its timeline
+	$(PY) -m verify.incident
 
 translations: setup ## List which translations are up to date, outdated or missing
 	$(PY) -m verify.translations
@@ -113,9 +118,10 @@ $(TOOLS_BIN)/etcd: tools/etcd/go.mod tools/etcd/go.sum
 	@mkdir -p $(@D) && touch $@
 
 # promtool has replace directives and does not `go install`; Debian's prometheus
-# package ships it. Only the promtool binary is taken, the server is not installed.
-$(TOOLS_BIN)/promtool: tools/promtool.version tools/debian-binary.sh
-	tools/debian-binary.sh prometheus $< usr/bin/promtool $@
+# package ships it, and the server the incident run scrapes with (verify/incident).
+# Both binaries come from the one pinned package; nothing else of it is installed.
+$(TOOLS_BIN)/promtool $(TOOLS_BIN)/prometheus &: tools/prometheus.version tools/debian-binary.sh
+	tools/debian-binary.sh prometheus $< usr/bin/promtool $(TOOLS_BIN)/promtool usr/bin/prometheus $(TOOLS_BIN)/prometheus
 
 # actionlint checks the workflows' shell steps with shellcheck; a pinned one
 # (Debian's package, binary only) gives the same verdict on every machine.

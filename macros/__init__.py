@@ -5,6 +5,7 @@
     {{ helm_template("helm/orders", values="values-prod.yaml", kind="Deployment") }}
     {{ kustomize_build("kustomize/overlays/prod", kind="HorizontalPodAutoscaler") }}
     {{ kubectl_output("kustomize/overlays/prod", "zones") }}   kubectl on the verify cluster
+    {{ incident_output("payment-outage", "alert-firing") }}    a step of the incident run
     {% call illustrative() %} ...a fenced block no tool proves... {% endcall %}
     {{ glossary_table() }}       the glossary page (docs/glossary.yml)
     {{ translation_status() }}   the translation status page
@@ -54,6 +55,7 @@ def define_env(env):
     env.macro(embedder.kustomize_build, "kustomize_build")
     env.macro(embedder.go_example, "go_example")
     env.macro(embedder.kubectl_output, "kubectl_output")
+    env.macro(embedder.incident_output, "incident_output")
     env.macro(embedder.illustrative, "illustrative")
     register_path_macros(env, conf)
     register_reference_macros(env, conf)

@@ -14,7 +14,7 @@ from verify.paths import SNIPPETS, rel
 from verify.process import CheckFailed
 from verify.runner import content_hash
 from verify.toolchain import MissingTool
-from verify.units import Unit, UnitError, go_module_root, unit_for
+from verify.units import INCIDENT_PREFIX, Unit, UnitError, go_module_root, unit_for
 
 from . import blocks
 from .go_examples import ExampleError, example_output
@@ -126,6 +126,30 @@ class Embedder:
         status_line = blocks.status(self.language, record, self._link(unit), self.about("output"),
                                     "output_checked")
         return blocks.block(code, status_line)
+
+    def incident_output(self, incident: str, output: str, **unknown) -> str:
+        """Show one output of an incident run (verify/incident): what the
+        run recorded at that step, never written by hand."""
+        call = _describe("incident_output", incident, output, **unknown)
+        self._reject(call, unknown)
+        unit = self._unit(INCIDENT_PREFIX + incident, call)
+        record = self._record(unit)
+        key = f"incident:{output}"
+        source = (f"{self.repo_url}/blob/{os.environ.get('GIT_REF', 'main')}/verify/incident/scenario.py"
+                  if self.repo_url else None)
+        if record is None:
+            if self.strict:
+                self._fail_unverified(unit, call)
+            code = blocks.fenced(text(self.language, "recorded_by_incident"), "text", f"make incident: {output}")
+            return blocks.block(code, blocks.status(self.language, None, source))
+        if key not in record.outputs:
+            recorded = sorted(k.removeprefix("incident:") for k in record.outputs if k.startswith("incident:"))
+            self._fail(call, f"the run of {unit.key} records no output {output!r} "
+                             f"(it has: {', '.join(recorded) or 'none'})")
+        title = f"{text(self.language, 'output_of')} make incident: {output}"
+        code = blocks.fenced(record.outputs[key], "text", title)
+        return blocks.block(code, blocks.status(self.language, record, source, self.about("incident"),
+                                                "output_checked"))
 
     def illustrative(self, caller=None) -> str:
         """Wrap a block that no tool proves; the reader is told so."""

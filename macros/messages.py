@@ -19,6 +19,7 @@ MESSAGES = {
         "output_of": "Utdata från",
         "recorded_by_verify": "Utdata från klustret visas när make verify har kört.",
         "rendered_by_verify": "Utdata visas när make verify har kört.",
+        "recorded_by_incident": "Utdata från incidentkörningen visas när make verify eller make incident har kört.",
         "exception": "Policyundantag",
         "expect": "I utdata ska du se",
         "no_history": "Ingen historik tillgänglig i den här versionen av webbplatsen.",
@@ -41,6 +42,7 @@ MESSAGES = {
         "output_of": "Output of",
         "recorded_by_verify": "The cluster's output appears once make verify has run.",
         "rendered_by_verify": "The output appears once make verify has run.",
+        "recorded_by_incident": "The incident run's output appears once make verify or make incident has run.",
         "exception": "Policy exception",
         "expect": "In the output, look for",
         "no_history": "No history available in this build of the site.",
@@ -65,6 +67,8 @@ CHECK_WORDS = {
          r"one eviction at a time, quota at the HPA maximum plus surge$",
          "på simulerade noder i tre zoner: rollout utan att tappa redo poddar, spridning över "
          "zonerna, en eviction i taget, kvoten vid HPA:ns maximum plus surge"),
+        (r"^incident run on PostgreSQL, NATS, the order API, the worker and Prometheus$",
+         "incidentkörning med PostgreSQL, NATS, ordertjänsten, workern och Prometheus"),
     ],
     "en": [],
 }

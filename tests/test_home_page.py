@@ -9,8 +9,8 @@ import pytest
 from site_server import ROOT
 
 LANGUAGES = {"sv": ("", "Ingen historik tillgänglig"), "en": ("en/", "No history available")}
-SECTIONS = ["bygga-distribuerade-system", "varfor-go", "arkitekturmonster", "observerbarhet", "runbook",
-            "testa-distribuerade-system",
+SECTIONS = ["bygga-distribuerade-system", "varfor-go", "arkitekturmonster", "observerbarhet",
+            "incidentgenomgang", "runbook", "testa-distribuerade-system",
             "kubernetes-i-skala", "halsokontroller", "resurshantering", "infrastruktur-som-kod",
             "hemligheter-i-gitops"]
 

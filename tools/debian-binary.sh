@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Takes one binary out of a pinned Debian package without installing the
+# Takes binaries out of a pinned Debian package without installing the
 # package (nothing else of it lands on the machine):
-#   tools/debian-binary.sh PACKAGE VERSION-FILE PATH-IN-PACKAGE DESTINATION
+#   tools/debian-binary.sh PACKAGE VERSION-FILE PATH-IN-PACKAGE DESTINATION [PATH DESTINATION ...]
 set -euo pipefail
-package=$1 version_file=$2 path=$3 destination=$4
+package=$1 version_file=$2
+shift 2
+(( $# > 0 && $# % 2 == 0 )) || { echo "usage: $0 PACKAGE VERSION-FILE PATH-IN-PACKAGE DESTINATION [PATH DESTINATION ...]" >&2; exit 2; }
 version=$(cat "$version_file")
 
 command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null \
@@ -16,5 +18,10 @@ apt-get download -qq "$package=$version" 2>/dev/null \
   || { echo "error: Debian no longer serves $package=$version: put the version 'apt-cache policy $package' shows in $version_file" >&2; exit 1; }
 dpkg-deb -x "$package"_*.deb root
 cd - >/dev/null
-mkdir -p "$(dirname "$destination")"
-cp "$work/root/$path" "$destination"
+while (( $# )); do
+  path=$1 destination=$2
+  shift 2
+  mkdir -p "$(dirname "$destination")"
+  cp "$work/root/$path" "$destination"
+  touch "$destination"  # newer than the version file, so make sees it is done
+done

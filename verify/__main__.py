@@ -11,6 +11,7 @@ import time
 from collections import defaultdict
 
 from . import cluster, rules
+from .incident import system as incident_system
 from .extract import PageError, all_pages
 from .runner import verify_all
 from .units import UnitError, unit_for
@@ -41,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         outcomes = verify_all(units, args.jobs)
     finally:
-        cluster.stop_all()  # by PID, also on Ctrl-C (KeyboardInterrupt) and failure
+        # by PID, also on Ctrl-C (KeyboardInterrupt) and failure
+        cluster.stop_all()
+        incident_system.stop_all()
     for minor, seconds in sorted(cluster.started().items()):
         print(f"Kubernetes {minor} control plane started in {seconds:.1f}s")
 

@@ -25,7 +25,10 @@ EMBED_MACROS = {
     "kustomize_build": "target",
     "go_example": "package",
     "kubectl_output": "unit",
+    "incident_output": "incident",
 }
+# Macros whose target is no snippets/ path but a unit named with a prefix.
+TARGET_PREFIX = {"incident_output": "incident:"}
 ILLUSTRATIVE = "illustrative"
 # Code in these languages must come from snippets/ (or be marked illustrative).
 VERIFIED_LANGUAGES = {"go", "golang", "yaml", "yml", "helm", "gotmpl", "gotemplate", "tpl", "kustomize"}
@@ -47,10 +50,10 @@ class Embed:
 
     @property
     def target(self) -> str:
-        """The snippets/-relative path this call embeds."""
-        if self.args:
-            return self.args[0]
-        return dict(self.kwargs).get(EMBED_MACROS[self.macro], "")
+        """The snippets/-relative path this call embeds (or the unit it
+        names, for macros in TARGET_PREFIX)."""
+        named = self.args[0] if self.args else dict(self.kwargs).get(EMBED_MACROS[self.macro], "")
+        return TARGET_PREFIX.get(self.macro, "") + named
 
     @property
     def signature(self) -> tuple:

@@ -25,6 +25,9 @@ _TOOL_MODULES = {  # kind -> tools/<name> modules whose pins affect its verdict
     "helm": ("helm", "kube-score", "helm-unittest", *CONTROL_PLANE_MODULES),
     "kustomize": ("kustomize", "kube-score", *CONTROL_PLANE_MODULES),
     "prometheus": (),
+    # The incident run starts its own NATS server (and Prometheus, PostgreSQL:
+    # their Debian versions are in tools/*.version).
+    "incident": ("nats-server",),
 }
 
 
@@ -79,8 +82,10 @@ def salt(kind: str) -> str:
         for path in sorted(PLATFORM.rglob("*")):
             if path.is_file():
                 digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    if kind == "prometheus":
-        digest.update(_read(ROOT / "tools" / "promtool.version"))
+    if kind in ("prometheus", "incident"):
+        digest.update(_read(ROOT / "tools" / "prometheus.version"))
+    if kind == "incident":
+        digest.update(_read(ROOT / "tools" / "postgresql.version"))
     digest.update(go_version().encode())
     digest.update(importlib.metadata.version("kubernetes-validate").encode())
     digest.update(" ".join(KUBERNETES_VERSIONS).encode())

@@ -18,7 +18,7 @@ from pathlib import Path
 
 
 from . import yaml_loading
-from .paths import SNIPPETS, rel
+from .paths import ROOT, SNIPPETS, rel
 
 
 class UnitError(Exception):
@@ -27,8 +27,8 @@ class UnitError(Exception):
 
 @dataclass(frozen=True)
 class Unit:
-    kind: str  # "go", "helm", "kustomize" or "prometheus"
-    path: str  # the unit's folder, relative to snippets/
+    kind: str  # "go", "helm", "kustomize", "prometheus" or "incident"
+    path: str  # the unit's folder, relative to snippets/; an incident's name
 
     @property
     def key(self) -> str:
@@ -36,7 +36,7 @@ class Unit:
 
     @property
     def dir(self) -> Path:
-        return SNIPPETS / self.path
+        return INCIDENTS if self.kind == "incident" else SNIPPETS / self.path
 
     @cached_property
     def files(self) -> tuple[Path, ...]:
@@ -76,8 +76,22 @@ _DETECTORS = (
 )
 
 
+# The incident run (verify/incident) is a unit of its own: it runs the whole
+# system, so its verdict depends on every Go package, every rule file and
+# the scenario. Pages name it as "incident:<name>" (macros: incident_output).
+INCIDENTS = ROOT / "verify" / "incident"
+INCIDENT_NAMES = ("payment-outage",)
+INCIDENT_PREFIX = "incident:"
+
+
 def unit_for(snippet: str) -> Unit:
-    """The unit that proves ``snippet`` (a path relative to snippets/)."""
+    """The unit that proves ``snippet`` (a path relative to snippets/, or
+    ``incident:<name>``)."""
+    if snippet.startswith(INCIDENT_PREFIX):
+        name = snippet.removeprefix(INCIDENT_PREFIX)
+        if name not in INCIDENT_NAMES:
+            raise UnitError(f"no incident run named {name!r} (there is: {', '.join(INCIDENT_NAMES)})")
+        return Unit("incident", name)
     path = (SNIPPETS / snippet).resolve()
     if not path.exists():
         raise UnitError(f"snippets/{snippet} does not exist")
@@ -188,7 +202,13 @@ def _go_files(d: Path):
     return files
 
 
+def _incident_files(d: Path):
+    """The scenario, the whole Go module it builds, and the rules it loads."""
+    return [*_walk(d), *_walk(SNIPPETS / "go"), *_walk(SNIPPETS / "prometheus")]
+
+
 _FILES = {
+    "incident": _incident_files,
     "go": _go_files,
     "helm": _helm_files,
     "kustomize": _kustomize_files,
