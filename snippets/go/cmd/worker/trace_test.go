@@ -194,7 +194,7 @@ func TestOneTraceFollowsAnOrderFromTheAPIToThePaymentProvider(
 	got := spans.GetSpans()
 	request := span(t, got, trace.SpanKindServer, "POST /orders")
 	process := span(t, got, trace.SpanKindConsumer, "process order.created")
-	// A publish whose acknowledgement comes late is tried again from the
+	// A publish whose acknowledgment comes late is tried again from the
 	// outbox and JetStream drops the copy: every try is a producer span of
 	// this trace, and the chain runs through the one that was delivered.
 	send := parentOf(t, got, process)
