@@ -76,10 +76,13 @@ def test_cold_setup_phases_run_until_the_next_phase_starts():
 
     timed = [(0.0, "python3.11 -m venv .venv"), (20.0, ".venv/bin/pip install --quiet -r requirements.lock"),
              (25.0, "Collecting nothing"), (110.0, "cd tools/helm && GOBIN=x go install tool"),
+             (300.0, "tools/debian-binary.sh shellcheck tools/shellcheck.version usr/bin/shellcheck x"),
+             (310.0, 'tools/build-control-plane.sh kubernetes .tools/bin "" kube-apiserver'),
              (830.0, ".venv/bin/python -m verify"), (900.0, "ok   go:go/workerpool")]
     assert cold_setup.phases(timed, end=1000.0) == [
         ("Python virtual environment", 20.0), ("pip install (requirements.lock)", 90.0),
-        ("go install helm", 720.0), ("make verify (go test -race, helm, kustomize, ...)", 170.0)]
+        ("go install helm", 190.0), ("Debian binary shellcheck", 10.0), ("control plane tools/kubernetes", 520.0),
+        ("make verify (go test -race, helm, kustomize, ...)", 170.0)]
 
 
 def test_build_baseline_gets_every_page_as_the_macros_expanded_it(tmp_path):

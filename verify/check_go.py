@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from . import check_cluster
@@ -10,6 +11,11 @@ from .toolchain import go, go_version, module_version, tool
 from .units import Unit, go_module_root
 
 CHECKS = ["gofmt", "go vet", "go doc", "staticcheck", "go test -race"]
+# vet and staticcheck read the compiled export data of every dependency. With
+# the race detector's build settings they reuse what `go test -race` compiles
+# instead of compiling each dependency a second time without it (the largest
+# part of a cold `make verify`); what they check is the same source.
+RACE_BUILD = {"GOFLAGS": " ".join(filter(None, [os.environ.get("GOFLAGS", ""), "-race"]))}
 
 
 def verify(unit: Unit) -> dict:
@@ -25,7 +31,7 @@ def verify(unit: Unit) -> dict:
     unformatted = run([gofmt, "-l", *map(str, sources)], cwd=module).strip()
     if unformatted:
         raise CheckFailed(f"gofmt -l {unit.path}", f"not gofmt-formatted:\n{unformatted}")
-    run([go(), "vet", package], cwd=module)
+    run([go(), "vet", package], cwd=module, env=RACE_BUILD)
     # A region marker right above a declaration becomes part of its doc
     # comment: readers who run `go doc` would see "--8<-- [start:x]".
     has_docs = any(not p.name.endswith("_test.go") for p in sources)  # go doc needs them
@@ -38,7 +44,7 @@ def verify(unit: Unit) -> dict:
             "put a blank line between a marker and the comment or declaration next to it",
         )
     staticcheck = tool("staticcheck")
-    run([staticcheck, package], cwd=module)
+    run([staticcheck, package], cwd=module, env=RACE_BUILD)
     run([go(), "test", "-race", "-count=1", package], cwd=module)
     return {
         "checks": CHECKS + check_cluster.prove_flux(unit),

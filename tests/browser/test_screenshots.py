@@ -29,6 +29,7 @@ def test_screenshots_of_home_and_a_snippet_page_in_each_language(browser, served
 # The three pages with the most diagram text and the page with the most tabs.
 READER_VIEWS = {"gitops": "infrastruktur-som-kod/", "shutdown": "halsokontroller/", "events": "arkitekturmonster/"}
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1440, "height": 900}}
+NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 def test_screenshots_of_diagram_pages_and_a_tabbed_page_on_phone_and_desktop(browser, served_site):
@@ -42,6 +43,10 @@ def test_screenshots_of_diagram_pages_and_a_tabbed_page_on_phone_and_desktop(bro
                 for name, path in READER_VIEWS.items():
                     page.goto(url + prefix + path)
                     page.locator("figure.diagram").last.scroll_into_view_if_needed()
+                    # A jump of many screens draws the code blocks it lands
+                    # among first (content-visibility); without a GPU the
+                    # first frame after the jump can still be empty.
+                    page.evaluate(NEXT_FRAMES)
                     target = OUT / f"{language}-{name}-{device}-{scheme}.png"
                     page.screenshot(path=str(target))
                     assert target.stat().st_size > 10_000, target

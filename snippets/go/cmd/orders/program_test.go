@@ -31,7 +31,13 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	ordersBinary = filepath.Join(dir, "orders")
-	build := exec.Command("go", "build", "-o", ordersBinary, ".")
+	// Built as this test binary was: under -race the race detector watches
+	// the real program too, and its packages are compiled only once.
+	args := []string{"build", "-o", ordersBinary}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	build := exec.Command("go", append(args, ".")...)
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
 		os.Exit(1)

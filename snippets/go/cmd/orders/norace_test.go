@@ -1,0 +1,6 @@
+//go:build !race
+
+package main
+
+// raceEnabled: this test binary was built without -race (see TestMain).
+const raceEnabled = false
