@@ -110,22 +110,8 @@ class Embedder:
         found = self._unit(unit, call)
         if found.kind not in ("helm", "kustomize"):
             self._fail(call, f"snippets/{unit} is a {found.kind} unit; only charts and overlays run on the cluster")
-        record = self._record(found)
-        key = f"kubectl:{output}"
-        if record is None:
-            if self.strict:
-                self._fail_unverified(found, call)
-            code = blocks.fenced(text(self.language, "recorded_by_verify"), "text", f"make verify: {unit}")
-            return blocks.block(code, blocks.status(self.language, None, None))
-        if key not in record.outputs:
-            recorded = sorted(k.removeprefix("kubectl:") for k in record.outputs if k.startswith("kubectl:"))
-            self._fail(call, f"the verification run of {found.key} records no kubectl output {output!r} "
-                             f"(it has: {', '.join(recorded) or 'none'})")
-        title = f"{text(self.language, 'output_of')} make verify: {unit}"
-        code = blocks.fenced(record.outputs[key], "text", title)
-        status_line = blocks.status(self.language, record, self._link(unit), self.about("output"),
-                                    "output_checked")
-        return blocks.block(code, status_line)
+        return self._recorded(found, call, "kubectl", output, f"make verify: {unit}", "recorded_by_verify",
+                              self._link(unit), "output", noun="kubectl output")
 
     def incident_output(self, incident: str, output: str, **unknown) -> str:
         """Show one output of an incident run (verify/incident): what the
@@ -133,23 +119,10 @@ class Embedder:
         call = _describe("incident_output", incident, output, **unknown)
         self._reject(call, unknown)
         unit = self._unit(INCIDENT_PREFIX + incident, call)
-        record = self._record(unit)
-        key = f"incident:{output}"
         source = (f"{self.repo_url}/blob/{os.environ.get('GIT_REF', 'main')}/verify/incident/scenario.py"
                   if self.repo_url else None)
-        if record is None:
-            if self.strict:
-                self._fail_unverified(unit, call)
-            code = blocks.fenced(text(self.language, "recorded_by_incident"), "text", f"make incident: {output}")
-            return blocks.block(code, blocks.status(self.language, None, source))
-        if key not in record.outputs:
-            recorded = sorted(k.removeprefix("incident:") for k in record.outputs if k.startswith("incident:"))
-            self._fail(call, f"the run of {unit.key} records no output {output!r} "
-                             f"(it has: {', '.join(recorded) or 'none'})")
-        title = f"{text(self.language, 'output_of')} make incident: {output}"
-        code = blocks.fenced(record.outputs[key], "text", title)
-        return blocks.block(code, blocks.status(self.language, record, source, self.about("incident"),
-                                                "output_checked"))
+        return self._recorded(unit, call, "incident", output, f"make incident: {output}", "recorded_by_incident",
+                              source, "incident", noun="output")
 
     def illustrative(self, caller=None) -> str:
         """Wrap a block that no tool proves; the reader is told so."""
@@ -209,6 +182,26 @@ class Embedder:
             return None, None
         except CheckFailed as error:
             self._fail(call, f"rendering failed: {error.output}")
+
+    def _recorded(self, unit: Unit, call: str, prefix: str, output: str, command: str, placeholder: str,
+                  source: str | None, about: str, noun: str) -> str:
+        """One output the verification run of `unit` recorded under
+        `prefix:output`, titled by the `command` that produced it; in a dev
+        build without a record, the `placeholder` message instead."""
+        record = self._record(unit)
+        if record is None:
+            if self.strict:
+                self._fail_unverified(unit, call)
+            code = blocks.fenced(text(self.language, placeholder), "text", command)
+            return blocks.block(code, blocks.status(self.language, None, source))
+        key = f"{prefix}:{output}"
+        if key not in record.outputs:
+            recorded = sorted(k.removeprefix(f"{prefix}:") for k in record.outputs if k.startswith(f"{prefix}:"))
+            self._fail(call, f"the verification run of {unit.key} records no {noun} {output!r} "
+                             f"(it has: {', '.join(recorded) or 'none'})")
+        code = blocks.fenced(record.outputs[key], "text", f"{text(self.language, 'output_of')} {command}")
+        return blocks.block(code, blocks.status(self.language, record, source, self.about(about),
+                                                "output_checked"))
 
     def _manifest_block(self, output, title, call, record, kind, name, link, tool) -> str:
         if output is None:  # a dev build without the tool

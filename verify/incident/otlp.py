@@ -14,7 +14,9 @@ import gzip
 import struct
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from .local_server import LocalServer
 
 KINDS = {0: "unspecified", 1: "internal", 2: "server", 3: "client", 4: "producer", 5: "consumer"}
 STATUS = {0: "unset", 1: "ok", 2: "error"}
@@ -116,7 +118,7 @@ def _span(service: str, data: bytes) -> Span:
                 STATUS.get(got["status"], str(got["status"])))
 
 
-class Receiver:
+class Receiver(LocalServer):
     def __init__(self) -> None:
         self._spans: list[Span] = []
         self._lock = threading.Lock()
@@ -148,22 +150,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self) -> "Receiver":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread.is_alive():  # shutdown() waits for a loop that never ran otherwise
-            self._server.shutdown()
-        self._server.server_close()
+        super().__init__(Handler)
 
     def trace(self, trace_id: str) -> list[Span]:
         with self._lock:

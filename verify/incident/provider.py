@@ -10,7 +10,9 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from .local_server import LocalServer
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class Charge:
 HEALTHY, DEGRADED, DOWN = "healthy", "degraded", "down"
 
 
-class Provider:
+class Provider(LocalServer):
     def __init__(self) -> None:
         self.mode = HEALTHY
         self._calls = 0
@@ -63,9 +65,7 @@ class Provider:
             def log_message(self, *args):  # the run keeps its own record
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     def _status(self, call: int) -> int:
         if self.mode == DOWN:
@@ -75,19 +75,6 @@ class Provider:
         if self.mode == DEGRADED and call % 3:
             return 503
         return 200
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self) -> "Provider":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread.is_alive():  # shutdown() waits for a loop that never ran otherwise
-            self._server.shutdown()
-        self._server.server_close()
 
     def received(self) -> list[Charge]:
         with self._lock:
