@@ -14,7 +14,7 @@ from site_server import REPO_URL, ROOT
 PREFIX = {"sv": "", "en": "en/"}
 UPDATED = {"sv": "Senast uppdaterad", "en": "Last updated"}
 REPORT = {"sv": "Rapportera ett problem med den här sidan", "en": "Report a problem with this page"}
-SECTION = {"sv": "Go", "en": "Go"}
+SECTION = {"sv": "Tjänster i Go", "en": "Services in Go"}
 HOME = {"sv": "Startsida", "en": "Home"}
 LICENCE = {"sv": "Licens:", "en": "License:"}
 
