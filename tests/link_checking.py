@@ -1,4 +1,5 @@
-"""Running linkchecker over a served site, links and anchors, fast."""
+"""Running linkchecker over a served site, fast. Fragments are checked by
+tests/test_links.py, which parses each page once."""
 
 from __future__ import annotations
 
@@ -17,22 +18,17 @@ threads=4
 maxrequestspersecond=1000
 [filtering]
 # Compressed sitemaps are for crawlers, not HTML: nothing to check inside.
-# Line-number anchors come with their targets from the highlighter, hundreds
-# per page; test_same_page_anchors_exist checks them without refetching pages.
-# (No leading '#': configparser would read the line as a comment.)
 ignore=
   sitemap\\.xml\\.gz$
-  __codelineno-
 """
-ANCHOR_CHECK = "[AnchorCheck]\n"
 
 
-def check_links(*start_urls: str, anchors: bool = True) -> tuple[int, str]:
+def check_links(*start_urls: str) -> tuple[int, str]:
     """linkchecker from the start URLs: (links checked, its output).
-    Fails the calling test on any broken link (or anchor, with ``anchors``)."""
+    Fails the calling test on any broken link."""
     folder = world_readable_tempdir()
     config = folder / "linkcheckerrc"
-    config.write_text(CONFIG + (ANCHOR_CHECK if anchors else ""))
+    config.write_text(CONFIG)
     config.chmod(0o644)
     linkchecker = str(Path(sys.executable).parent / "linkchecker")
     result = subprocess.run(

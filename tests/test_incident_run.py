@@ -84,7 +84,6 @@ class _NeverHappens(scenario.Incident):
         system.register(self.system)
         try:
             self.start()
-            self.healthy_traffic()
             self.pids = self.system.pids()
             self.until("an alert nobody defined fires", 2,
                        lambda: self.alert("NoSuchAlert", "firing") or scenario.Seen(self.api.alerts()))

@@ -135,7 +135,7 @@ def test_linkchecker_finds_nothing_broken_under_the_sub_path(preview):
     """Anchors do not depend on where the site is served; test_links.py
     checks them. Here it is every path that must resolve under BASE."""
     url, _ = preview
-    checked, output = check_links(url, url + "en/", anchors=False)
+    checked, output = check_links(url, url + "en/")
     assert checked >= 40, output
 
 
