@@ -2,45 +2,30 @@
 
 One `git log` for the whole build, not one per page: it lists every commit
 that touched docs/ with the files it changed, newest first, and the first
-date seen for a file is its last change. A build without usable history (no
-git, not a repository, or a shallow clone, whose oldest commit would look as
-if it had written every page) shows the same notice as the home page's
-latest changes instead. A page not yet committed shows no date.
+date seen for a file is its last change. A build without usable history
+(macros/git_history.py) shows the same notice as the home page's latest
+changes instead. A page not yet committed shows no date.
 """
 
 from __future__ import annotations
 
-import subprocess
+import sys
 from pathlib import Path
 
-RECORD = "\x1e"
-
-
-def _git(repo: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return result.stdout if result.returncode == 0 else None
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root: macros/
+from macros.git_history import commits  # noqa: E402
 
 
 def last_changes(repo: Path) -> dict[str, str] | None:
     """Repository-relative path -> YYYY-MM-DD of its last commit, for docs/;
     None without full history."""
-    log = _git(repo, "-c", "core.quotePath=false", "log", "--no-renames", "--date=short",
-               f"--format={RECORD}%ad%x00%H", "--name-only", "--", "docs/")
-    if log is None:
+    found = commits(repo, "docs/")
+    if found is None:
         return None
     dates: dict[str, str] = {}
-    for record in filter(None, log.split(RECORD)):
-        header, _, names = record.partition("\n")
-        date = header.split("\x00")[0].strip()
-        for name in names.splitlines():
-            if name.strip():
-                dates.setdefault(name.strip(), date)
-    # Asked last and only if there is history at all: a shallow clone has some.
-    if (_git(repo, "rev-parse", "--is-shallow-repository") or "").strip() != "false":
-        return None
+    for date, files in found:  # newest first: the first date seen is the last change
+        for name in files:
+            dates.setdefault(name, date)
     return dates
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-RECORD, FIELD = "\x1e", "\x1f"
+from . import git_history
+
 TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
 HEADING = re.compile(r"^#\s+(.+?)(?:\s*\{[^}]*\})?\s*$", re.MULTILINE)
 
@@ -22,35 +22,23 @@ class Change:
     pages: tuple[str, ...]  # docs_dir-relative Markdown files that still exist
 
 
-def _git(repo: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=20)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return result.stdout if result.returncode == 0 else None
-
-
 def recent_changes(repo: Path, docs_dir: Path, limit: int) -> list[Change] | None:
     """The `limit` latest commits that changed a page still in docs_dir,
     newest first; None when history is unavailable or shallow."""
-    if (_git(repo, "rev-parse", "--is-shallow-repository") or "").strip() != "false":
-        return None
     try:
         folder = docs_dir.resolve().relative_to(repo.resolve()).as_posix()
     except ValueError:  # docs outside the repository: its history says nothing about them
         return None
-    log = _git(repo, "-c", "core.quotePath=false", "log", "--relative", "--no-renames", "--date=short", f"--format={RECORD}%ad{FIELD}",
-               "--name-only", "--", f"{folder}/")
-    if log is None:
+    found = git_history.commits(repo, folder, relative=True)
+    if found is None:
         return None
     changes = []
-    for record in filter(None, log.split(RECORD)):
-        date, _, names = record.partition(FIELD)
+    for date, names in found:
         pages = tuple(dict.fromkeys(
-            relative for name in names.splitlines()
+            relative for name in names
             if name.endswith(".md") and (docs_dir / (relative := posixpath.relpath(name, folder))).is_file()))
         if pages:
-            changes.append(Change(date.strip(), pages))
+            changes.append(Change(date, pages))
         if len(changes) == limit:
             break
     return changes

@@ -3,29 +3,18 @@ and leaves no process behind, also after Ctrl-C."""
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from processes import alive, still_alive
 from verify import cluster
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie is gone for our purposes only once reaped; /proc tells.
-    status = Path(f"/proc/{pid}/status")
-    return status.exists() and "State:\tZ" not in status.read_text()
 
 
 def test_missing_binary_says_how_to_build_it(tmp_path, monkeypatch):
@@ -66,13 +55,10 @@ def test_ctrl_c_stops_every_process_of_the_cluster(tmp_path):
     line = run.stdout.readline()
     pids = [int(p) for p in line.split()]
     assert len(pids) == 5, run.stderr.read() if not pids else line
-    assert all(_alive(pid) for pid in pids)
+    assert all(alive(pid) for pid in pids)
     run.send_signal(signal.SIGINT)
     run.wait(timeout=60)
-    deadline = time.monotonic() + 15
-    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not [pid for pid in pids if _alive(pid)]
+    assert not still_alive(pids)
     assert not list((ROOT / ".cache" / "cluster").glob(f"1.37-{run.pid}"))
 
 

@@ -5,7 +5,6 @@ incident:payment-outage, which make verify runs before these tests.)"""
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import socket
@@ -16,32 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from processes import alive, processes_mentioning, still_alive
 from verify.incident import prometheus, scenario, system
 from verify.incident.otlp import decode
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    status = Path(f"/proc/{pid}/status")  # a zombie is gone once reaped
-    return status.exists() and "State:\tZ" not in status.read_text()
-
-
-def _processes_mentioning(text: str) -> list[str]:
-    """Command lines of running processes that name `text` (the run's folder)."""
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if text in line:
-            found.append(line)
-    return found
 
 
 def test_missing_nats_server_says_how_to_install_it(tmp_path, monkeypatch):
@@ -74,7 +52,7 @@ def test_a_port_in_use_fails_naming_the_process_and_the_cause(tmp_path):
     finally:
         run.stop()
         busy.close()
-    assert pids and not [pid for pid in pids if _alive(pid)]
+    assert pids and not [pid for pid in pids if alive(pid)]
 
 
 class _NeverHappens(scenario.Incident):
@@ -99,8 +77,8 @@ def test_a_step_that_does_not_happen_fails_with_what_was_seen_and_stops_everythi
     message = str(failure.value)
     assert "an alert nobody defined fires: did not happen within 2s; last seen:" in message
     assert len(incident.pids) == 5  # postgres, nats, orders, worker, prometheus
-    assert not [name for name, pid in incident.pids.items() if _alive(pid)]
-    assert not _processes_mentioning(str(tmp_path / "run"))
+    assert not [name for name, pid in incident.pids.items() if alive(pid)]
+    assert not processes_mentioning(str(tmp_path / "run"))
 
 
 @pytest.mark.slow
@@ -118,15 +96,12 @@ def test_ctrl_c_stops_every_process_of_the_run():
             pids = [int(part.split(")")[0]) for part in line.split("(pid ")[1:]]
             break
     assert len(pids) == 5, "".join(seen) + run.stderr.read()
-    assert all(_alive(pid) for pid in pids)
+    assert all(alive(pid) for pid in pids)
     run.send_signal(signal.SIGINT)
     run.wait(timeout=60)
     assert run.returncode != 0
-    stopped_by = time.monotonic() + 15
-    while any(_alive(pid) for pid in pids) and time.monotonic() < stopped_by:
-        time.sleep(0.2)
-    assert not [pid for pid in pids if _alive(pid)]
-    assert not _processes_mentioning(str(scenario.RUNS / f"run-{run.pid}-"))
+    assert not still_alive(pids)
+    assert not processes_mentioning(str(scenario.RUNS / f"run-{run.pid}-"))
 
 
 def test_alert_timings_are_shortened_and_every_change_is_listed(tmp_path, monkeypatch):
