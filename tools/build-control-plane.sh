@@ -16,8 +16,15 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=$major"
   ldflags+=" -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
 done
+# One go build for all commands: it links them side by side, and compiles
+# what one needs while another links.
+built=$(mktemp -d)
+trap 'rm -rf "$built"' EXIT
+packages=()
+for cmd in "$@"; do packages+=("k8s.io/kubernetes/cmd/$cmd"); done
+go build -trimpath -ldflags "$ldflags" -o "$built/" "${packages[@]}"
 mkdir -p "$out"
 for cmd in "$@"; do
-  go build -trimpath -ldflags "$ldflags" -o "$out/$cmd$suffix" "k8s.io/kubernetes/cmd/$cmd"
+  mv -f "$built/$cmd" "$out/$cmd$suffix"
   touch "$out/$cmd$suffix"
 done
