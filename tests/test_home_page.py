@@ -9,7 +9,7 @@ import pytest
 from site_server import ROOT
 
 LANGUAGES = {"sv": ("", "Ingen historik tillgänglig"), "en": ("en/", "No history available")}
-SECTIONS = ["bygga-distribuerade-system", "varfor-go", "arkitekturmonster", "observerbarhet",
+SECTIONS = ["bygga-distribuerade-system", "varfor-go", "handelsedriven-arkitektur", "arkitekturmonster", "observerbarhet",
             "incidentgenomgang", "runbook", "testa-distribuerade-system",
             "kubernetes-i-skala", "halsokontroller", "resurshantering", "infrastruktur-som-kod",
             "hemligheter-i-gitops"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 # The pages whose diagrams are the largest: the GitOps sequence, the
-# shutdown sequence and the rollout, the event flow and the breaker.
-DIAGRAM_PAGES = ["infrastruktur-som-kod/", "halsokontroller/", "arkitekturmonster/"]
+# shutdown sequence and the rollout, the event flow, the breaker.
+DIAGRAM_PAGES = ["infrastruktur-som-kod/", "halsokontroller/", "handelsedriven-arkitektur/", "arkitekturmonster/"]
 PREFIX = {"sv": "", "en": "en/"}
 WIDTHS = {"phone": 390, "desktop": 1440}
 

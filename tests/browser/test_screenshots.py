@@ -27,7 +27,7 @@ def test_screenshots_of_home_and_a_snippet_page_in_each_language(browser, served
 
 
 # The three pages with the most diagram text and the page with the most tabs.
-READER_VIEWS = {"gitops": "infrastruktur-som-kod/", "shutdown": "halsokontroller/", "events": "arkitekturmonster/"}
+READER_VIEWS = {"gitops": "infrastruktur-som-kod/", "shutdown": "halsokontroller/", "events": "handelsedriven-arkitektur/"}
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1440, "height": 900}}
 # Both schemes on the phone, light on the desktop: dark on the desktop has
 # the phone's colours and the desktop's layout, both already shot.
