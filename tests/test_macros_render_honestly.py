@@ -23,7 +23,8 @@ def test_verified_page_shows_code_output_and_the_checks_that_ran(project):
 def test_highlight_names_lines_by_nested_region(project):
     assert project.verify().returncode == 0
     assert project.build().returncode == 0
-    highlighted = re.findall(r'<span class="hll">(.*?)</span>\n', page_html(project))
+    # Pygments ends a highlighted line's span after the line's newline.
+    highlighted = re.findall(r'<span class="hll">(.*?)\n</span>', page_html(project))
     assert len(highlighted) == 1 and "Sprintf" in highlighted[0]
 
 
