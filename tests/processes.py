@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
+
+
+def as_from_a_terminal() -> None:
+    """For Popen's preexec_fn: the child reacts to Ctrl-C (SIGINT) as one
+    started from a terminal does, also when this test run was started in the
+    background, where SIGINT is ignored and the child would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def alive(pid: int) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from processes import alive, still_alive
+from processes import alive, as_from_a_terminal, still_alive
 from verify import cluster
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,8 +50,8 @@ def test_ctrl_c_stops_every_process_of_the_cluster(tmp_path):
         "print(' '.join(str(p.pid) for p in c.processes.values()), flush=True)\n"
         "time.sleep(120)\n"
     )
-    run = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
+    run = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, preexec_fn=as_from_a_terminal,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = run.stdout.readline()
     pids = [int(p) for p in line.split()]
     assert len(pids) == 5, run.stderr.read() if not pids else line

@@ -8,6 +8,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from processes import as_from_a_terminal
 from site_server import ROOT, free_port
 
 
@@ -69,7 +70,7 @@ def test_a_save_is_built_by_the_process_started_before_it_and_none_outlives_the_
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     server = subprocess.Popen(
         [mkdocs, "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
-        cwd=project.root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=project.root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, preexec_fn=as_from_a_terminal,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from processes import alive, processes_mentioning, still_alive
+from processes import alive, as_from_a_terminal, processes_mentioning, still_alive
 from verify.incident import prometheus, scenario, system
 from verify.incident.otlp import decode
 
@@ -83,8 +83,8 @@ def test_a_step_that_does_not_happen_fails_with_what_was_seen_and_stops_everythi
 
 @pytest.mark.slow
 def test_ctrl_c_stops_every_process_of_the_run():
-    run = subprocess.Popen([sys.executable, "-m", "verify.incident"], cwd=ROOT, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
+    run = subprocess.Popen([sys.executable, "-m", "verify.incident"], cwd=ROOT, preexec_fn=as_from_a_terminal,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     pids, seen = [], []
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
