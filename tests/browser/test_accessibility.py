@@ -29,12 +29,12 @@ def test_no_page_has_serious_or_critical_accessibility_violations(browser, serve
     pages = all_pages(site)
     assert len(pages) >= 4
     context = browser.new_context(**VIEWS[view])
+    context.add_init_script(path=str(axe))  # compiled once, not injected per page
     page = context.new_page()
     problems = []
     for path in pages:
         page.goto(url + path, wait_until="load")
         page.evaluate(DRAW_EVERY_BLOCK)
-        page.add_script_tag(path=str(axe))
         violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
         for v in violations:
             if v["impact"] in BLOCKING:
