@@ -54,7 +54,7 @@ def phase_name(line: str) -> str | None:
     return {"python3.11 -m venv": "Python virtual environment", ".venv/bin/pip install": "pip install (requirements.lock)",
             "apt-get update": "Debian packages (apt-get)",
             "npm ci": "npm ci", ".venv/bin/python -m verify": "make verify (go test -race, helm, kustomize, ...)",
-            ".venv/bin/mkdocs build": "strict build", ".venv/bin/python -m pytest": "pytest -n 2"}[match.group(1).strip()]
+            ".venv/bin/mkdocs build": "strict build", ".venv/bin/python -m pytest": "pytest"}[match.group(1).strip()]
 
 
 def phases(timed_lines: list[tuple[float, str]], end: float) -> list[tuple[str, float]]:
