@@ -22,6 +22,14 @@ VIEWS = {
 DRAW_EVERY_BLOCK = "document.querySelectorAll('.md-typeset .highlight').forEach(b => b.style.contentVisibility = 'visible')"
 
 
+def blocking(page, url: str) -> dict[str, dict]:
+    """The serious and critical violations on the page at url, by rule."""
+    page.goto(url, wait_until="load")
+    page.evaluate(DRAW_EVERY_BLOCK)
+    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return {v["id"]: v for v in violations if v["impact"] in BLOCKING}
+
+
 @pytest.mark.parametrize("view", VIEWS)
 def test_no_page_has_serious_or_critical_accessibility_violations(browser, served_site, view):
     url, site = served_site
@@ -33,12 +41,15 @@ def test_no_page_has_serious_or_critical_accessibility_violations(browser, serve
     page = context.new_page()
     problems = []
     for path in pages:
-        page.goto(url + path, wait_until="load")
-        page.evaluate(DRAW_EVERY_BLOCK)
-        violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-        for v in violations:
-            if v["impact"] in BLOCKING:
-                targets = "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
-                problems.append(f"/{path} ({view}): {v['impact']} {v['id']}: {v['help']} ({targets})")
+        found = blocking(page, url + path)
+        # A colour read while Material still fades something in (it mounts
+        # code blocks and the back-to-top button as axe scrolls) is not
+        # what the reader sees: a real fault is there again on a fresh load.
+        if found:
+            again = blocking(page, url + path)
+            found = {rule: v for rule, v in found.items() if rule in again}
+        for v in found.values():
+            targets = "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+            problems.append(f"/{path} ({view}): {v['impact']} {v['id']}: {v['help']} ({targets})")
     context.close()
     assert not problems, "\n".join(problems)
