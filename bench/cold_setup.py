@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .workspace import ROOT, tempdir
 
